@@ -1,0 +1,298 @@
+"""Every figure of an evaluation, printed once.
+
+``build_figures(result)`` returns plain dicts of strings (and a few ints). The Word report, the
+score sheet and summary.json all read this one structure, so a figure cannot be printed two
+ways. Rounding happens here and nowhere else.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+
+from jixiao.common.numbers import fmt_fixed, fmt_percent, fmt_plain, fmt_wan, round_half_up
+from jixiao.evaluations.engine import EvaluationResult, Node
+from jixiao.evaluations.inputs import RULE_LABELS
+from jixiao.surveys.presets import OPTION_LABELS, OPTION_LETTERS
+
+LEVEL_NUMERALS = {1: "一", 2: "二", 3: "三", 4: "四", 5: "五", 6: "六"}
+
+
+def fmt_date(value: date | None) -> str:
+    return f"{value.year}年{value.month}月{value.day}日" if value else ""
+
+
+def fmt_period(start: date | None, end: date | None) -> str:
+    if not start or not end:
+        return fmt_date(start or end)
+    if start.year == end.year:
+        return f"{fmt_date(start)}至{end.month}月{end.day}日"
+    return f"{fmt_date(start)}至{fmt_date(end)}"
+
+
+def fmt_rate(value: Fraction | None) -> str:
+    return fmt_percent(value) if value is not None else "—"
+
+
+def _node_figures(node: Node) -> dict:
+    return {
+        "code": node.code,
+        "name": node.name,
+        "weight": fmt_fixed(node.weight),
+        "score": fmt_fixed(node.score),
+        "deduction": fmt_fixed(node.deduction),
+        "rate": fmt_rate(node.rate),
+    }
+
+
+def _rounding_note(parts: list[str], total: str, what: str) -> str:
+    """Say so when rounded parts visibly disagree with their rounded total (domain §6)."""
+    shown = sum((Decimal(p) for p in parts), Decimal(0))
+    if shown == Decimal(total):
+        return ""
+    return (
+        f"注：{what}按四舍五入保留两位小数显示，合计按精确值计算后再四舍五入；"
+        f"各项显示值相加为{shown:.2f}，与合计{total}的差额系舍入所致。"
+    )
+
+
+def _survey_figures(result: EvaluationResult) -> dict | None:
+    s = result.survey
+    if s is None:
+        return None
+    used = [k for k in OPTION_LETTERS if k in s.coefficients or s.total_counts.get(k)]
+    # The seeds always print all five columns A–E; so do we, blank coefficients shown as "—".
+    questions = []
+    for q in s.questions:
+        questions.append({
+            "number": q.number,
+            "text": q.text,
+            "weight": fmt_plain(q.weight),
+            "respondents": q.respondents,
+            "counts": {k: q.counts[k] for k in OPTION_LETTERS},
+            "shares": {k: fmt_percent(q.shares[k]) for k in OPTION_LETTERS},
+            "option_scores": {k: fmt_fixed(q.option_scores[k]) for k in OPTION_LETTERS},
+            "score": fmt_fixed(q.score),
+        })
+    total = fmt_fixed(s.total)
+    notes = [n for n in (
+        _rounding_note([q["score"] for q in questions], total, "各题得分"),
+    ) if n]
+    return {
+        "title": s.title,
+        "respondents": s.respondents,
+        "options": [{"letter": k, "label": OPTION_LABELS[k]} for k in OPTION_LETTERS],
+        "options_used": used,
+        "coefficients": {k: fmt_plain(v) if k in s.coefficients else "—" for k, v in
+                         ((k, s.coefficients.get(k, 0)) for k in OPTION_LETTERS)},
+        "questions": questions,
+        "total_counts": dict(s.total_counts),
+        "total_answers": s.total_answers,
+        "total_shares": {k: fmt_percent(v) for k, v in s.total_shares.items()},
+        "total_option_scores": {k: fmt_fixed(v) for k, v in s.total_option_scores.items()},
+        "total": total,
+        "max_total": fmt_fixed(s.max_total),
+        "rounding_note": " ".join(notes),
+    }
+
+
+def _target_figures(result: EvaluationResult) -> list[dict]:
+    out = []
+    for tr in result.targets:
+        t = tr.target
+        if t.operator == "定性":
+            target_text, actual_text = t.target_text, t.actual_text
+        else:
+            target_text = fmt_plain(t.target) if t.target is not None else ""
+            actual_text = fmt_plain(tr.actual) if tr.actual is not None else t.actual_text
+        out.append({
+            "category": t.category,
+            "name": t.name,
+            "operator": t.operator,
+            "target": target_text,
+            "unit": t.unit,
+            "actual": actual_text,
+            "completion": fmt_rate(tr.completion) if tr.completion is not None else "",
+            "met": "" if tr.met is None else ("达标" if tr.met else "未达标"),
+            "deviation_reason": t.deviation_reason,
+        })
+    return out
+
+
+def _funds_figures(result: EvaluationResult) -> dict:
+    f = result.funds
+    return {
+        "unit": "万元",
+        "budget": fmt_wan(f.budget),
+        "arrived": fmt_wan(f.arrived),
+        "spent": fmt_wan(f.spent),
+        "balance": fmt_wan(f.balance),
+        "balance_reason": result.project.balance_reason,
+        "arrival_rate": fmt_rate(f.arrival_rate),
+        "execution_rate": fmt_rate(f.execution_rate),
+        "by_kind": [{"kind": k, "budget": fmt_wan(b), "arrived": fmt_wan(a)} for k, b, a in f.by_kind],
+        "expenditures": [
+            {"item": e.item, "amount": fmt_wan(e.amount), "note": e.note} for e in result.project.expenditures
+        ],
+    }
+
+
+def _allocation_figures(result: EvaluationResult) -> dict:
+    p, f = result.project, result.funds
+    rows = []
+    for i, a in enumerate(p.allocations, 1):
+        rows.append({
+            "no": i,
+            "region": a.region_name,
+            "amount": fmt_wan(a.amount),
+            "planned": "" if a.planned_beneficiaries is None else str(a.planned_beneficiaries),
+            "actual": "" if a.actual_beneficiaries is None else str(a.actual_beneficiaries),
+            "note": a.note,
+        })
+    return {
+        "rows": rows,
+        "count": len(rows),
+        "has_planned": any(a.planned_beneficiaries is not None for a in p.allocations),
+        "has_actual": f.beneficiaries_actual is not None,
+        "total_amount": fmt_wan(f.allocation_total),
+        "total_planned": "" if f.beneficiaries_planned is None else str(f.beneficiaries_planned),
+        "total_actual": "" if f.beneficiaries_actual is None else str(f.beneficiaries_actual),
+        "completion": fmt_rate(f.beneficiaries_rate) if f.beneficiaries_rate is not None else "",
+    }
+
+
+def _indicator_rows(result: EvaluationResult) -> list[dict]:
+    rows = []
+    for node in result.nodes():
+        item = _node_figures(node)
+        item.update({
+            "level": node.level,
+            "parent": node.row.parent_code,
+            "is_leaf": node.is_leaf,
+            "rule": RULE_LABELS.get(node.row.rule, "") if node.is_leaf else "",
+            "basis": node.basis if node.is_leaf else "",
+            "individual": node.row.individual,
+        })
+        rows.append(item)
+    return rows
+
+
+def _sentences(result: EvaluationResult, fig: dict) -> dict:
+    p = result.project
+    depth = max(result.level_counts) if result.level_counts else 0
+    leaf_words = f"{result.level_counts.get(depth, 0)}个{LEVEL_NUMERALS.get(depth, str(depth))}级指标"
+    level1_names = "、".join(n.name.removeprefix("项目") for n in result.level1)
+    counts = "，".join(
+        f"{LEVEL_NUMERALS.get(lv, lv)}级指标{n}项" for lv, n in sorted(result.level_counts.items())
+    )
+    level1_parts = "、".join(
+        f"{n.name}（占{fmt_plain(Fraction(n.weight) * 100 / Fraction(result.full_marks))}%）" for n in result.level1
+    )
+    individual = f"（其中个性指标{result.individual_count}项）" if result.individual_count else ""
+    funds = fig["funds"]
+    s = {
+        "conclusion": (
+            f"通过对{p.owner_unit}{p.year}年度{p.name}{level1_names}{len(result.level1)}个方面的"
+            f"{leaf_words}进行评价、打分，最终自评得分{fig['total_score']}分，评定等级为{fig['grade']}。"
+        ),
+        "indicator_system": (
+            f"一级指标由{level1_parts}等{len(result.level1)}项构成，{counts}{individual}，"
+            f"满分{fmt_plain(result.full_marks)}分。"
+        ),
+        "funds_arrival": (
+            f"{p.year}年，本项目预算资金{funds['budget']}万元，实际到位{funds['arrived']}万元，"
+            f"资金到位率{funds['arrival_rate']}。"
+        ),
+        "funds_spending": (
+            f"{p.year}年，本项目实际支出{funds['spent']}万元，预算执行率{funds['execution_rate']}。"
+        ),
+        "funds_balance": f"{p.year}年末，本项目结转结余资金{funds['balance']}万元"
+        + (f"，原因是{p.balance_reason.rstrip('。')}。" if p.balance_reason and result.funds.balance else "。"),
+    }
+    alloc = fig["allocations"]
+    if alloc["rows"]:
+        parts = "，".join(f"{r['region']}{r['amount']}万元" for r in alloc["rows"])
+        s["allocation"] = (
+            f"{p.year}年共分配资金{alloc['total_amount']}万元，涉及{alloc['count']}个县（市、区），"
+            f"其中：{parts}。"
+        )
+    if alloc["total_actual"]:
+        text = f"{p.year}年共惠及受益对象{alloc['total_actual']}人"
+        if alloc["total_planned"]:
+            text += f"，计划{alloc['total_planned']}人，任务完成率{alloc['completion']}"
+        s["beneficiaries"] = text + "。"
+    if fig["survey"]:
+        sv = fig["survey"]
+        s["survey"] = (
+            f"共计发放问卷{sv['respondents']}份，收回有效问卷{sv['respondents']}份，"
+            f"问卷共{len(sv['questions'])}题，满意度综合得分为{sv['total']}分。"
+        )
+    for node, row in zip(result.level1, fig["level1"], strict=True):
+        s[f"level1_{node.code}"] = f"{node.name}（满分{row['weight']}分，评价得分{row['score']}分）"
+    return s
+
+
+def build_figures(result: EvaluationResult) -> dict:
+    p = result.project
+    level1 = [_node_figures(n) for n in result.level1]
+    total_weight = result.full_marks
+    fig = {
+        "project": p.name,
+        "year": p.year,
+        "owner_unit": p.owner_unit,
+        "division": p.division,
+        "project_type": p.project_type,
+        "region": p.region_name,
+        "report_unit": p.report_unit or p.owner_unit,
+        "report_date": fmt_date(p.report_date),
+        "evaluation_period": fmt_period(p.evaluation_start, p.evaluation_end),
+        "total_score": fmt_fixed(result.total),
+        "full_marks": fmt_fixed(total_weight),
+        "grade": result.grade,
+        "grade_scale": [{"grade": g, "from": fmt_plain(lo)} for g, lo in p.grade_scale.bands],
+        "level_counts": {str(k): v for k, v in sorted(result.level_counts.items())},
+        "individual_count": result.individual_count,
+        "level1": level1,
+        "level1_total": {
+            "weight": fmt_fixed(total_weight),
+            "score": fmt_fixed(result.total),
+            "deduction": fmt_fixed(total_weight - result.total),
+            "rate": fmt_rate(Fraction(result.total) / Fraction(total_weight) if total_weight else None),
+        },
+        "indicators": _indicator_rows(result),
+        "funds": _funds_figures(result),
+        "allocations": _allocation_figures(result),
+        "targets": _target_figures(result),
+        "survey": _survey_figures(result),
+        "policies": [
+            {"title": d.title, "number": d.number,
+             "citation": f"《{d.title}》" + (f"（{d.number}）" if d.number else "")}
+            for d in p.policies
+        ],
+        "interviews": [
+            {"topic": i.topic, "summary": i.summary, "interviewee": i.interviewee, "role": i.role,
+             "method": i.method, "date": fmt_date(i.held_on)}
+            for i in p.interviews
+        ],
+        "narrative": dict(p.narrative),
+        "demo_note": p.demo_note,
+    }
+    fig["sentences"] = _sentences(result, fig)
+    return fig
+
+
+def summary_from_figures(fig: dict) -> dict:
+    """summary.json: the machine-readable face of the report, the same strings it prints."""
+    keys = [
+        "project", "year", "owner_unit", "total_score", "full_marks", "grade", "level_counts", "level1",
+        "level1_total", "survey", "funds", "allocations", "targets",
+    ]
+    out = {k: fig[k] for k in keys}
+    out["indicators"] = [
+        {k: row[k] for k in ("code", "name", "level", "weight", "score", "rule", "basis")} for row in fig["indicators"]
+    ]
+    return out
+
+
+__all__ = ["build_figures", "summary_from_figures", "fmt_date", "round_half_up"]

@@ -1,0 +1,169 @@
+"""The project as read from a workbook (or from the database): plain data, no Django.
+
+The workbook reader builds a ``ProjectInput``; ``evaluations.engine.evaluate`` turns it into
+an ``EvaluationResult``; ``evaluations.figures`` prints every figure once; the report, the score
+sheet and summary.json all read those printed figures. Amounts are Decimal 万元.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+FUND_SOURCE_KINDS = ["中央", "省级", "市级", "县区级", "上年结转", "彩票公益金", "调指标", "其他"]
+PROJECT_TYPES = ["部门专项", "对下补助", "工作经费"]
+TARGET_CATEGORIES = [
+    "产出-数量", "产出-质量", "产出-时效", "产出-成本",
+    "效益-经济", "效益-社会", "效益-生态", "效益-可持续",
+    "满意度",
+]
+TARGET_OPERATORS = ["≥", "≤", "=", "定性"]
+
+
+@dataclass
+class PolicyDocument:
+    title: str
+    number: str = ""
+    issuer: str = ""
+
+
+@dataclass
+class FundSource:
+    kind: str
+    budget: Decimal  # 万元, the amount approved (预算数)
+    arrived: Decimal  # 万元, the amount that actually arrived (到位数)
+    document: str = ""
+    note: str = ""
+
+
+@dataclass
+class Allocation:
+    region_name: str
+    region_code: str  # resolved code (GB/T 2260 or internal); filled by the reader
+    amount: Decimal  # 万元
+    planned_beneficiaries: int | None = None
+    actual_beneficiaries: int | None = None
+    note: str = ""
+
+
+@dataclass
+class Expenditure:
+    item: str
+    amount: Decimal  # 万元
+    spent_on: date | None = None
+    region_name: str = ""
+    note: str = ""
+
+
+@dataclass
+class Target:
+    category: str
+    name: str
+    operator: str  # one of TARGET_OPERATORS
+    target: Decimal | None
+    unit: str = ""
+    actual: Decimal | None = None
+    target_text: str = ""  # for 定性 targets
+    actual_text: str = ""
+    deviation_reason: str = ""
+
+
+# Rule names as they appear in the workbook (Chinese, user-facing) → internal keys.
+RULES = {
+    "比率": "ratio",  # weight × min(actual / target, 1)
+    "达标": "threshold",  # full if actual meets target under the operator, else 0
+    "越低越好": "lower_better",  # full within target, linear to 0 at twice the target
+    "定性": "qualitative",  # 达成 / 部分达成 / 未达成 bands, score entered by hand
+    "扣分": "deduction",  # weight − per_item × missing items, floored at 0
+    "满意度": "survey",  # from the survey total
+    "计算比率": "computed_ratio",  # 资金到位率 / 预算执行率 / 目标完成率
+    "手工": "manual",
+}
+RULE_LABELS = {v: k for k, v in RULES.items()}
+RATIO_SOURCES = ["资金到位率", "预算执行率", "目标完成率"]
+QUALITATIVE_BANDS = ["达成", "部分达成", "未达成"]
+
+
+@dataclass
+class IndicatorRow:
+    code: str
+    parent_code: str
+    name: str
+    weight: Decimal
+    rule: str = ""  # internal key from RULES; empty for non-leaf rows
+    operator: str = ""
+    target: Decimal | None = None
+    actual: Decimal | None = None
+    linked: str = ""  # a RATIO_SOURCES entry or a target name
+    per_item: Decimal | None = None  # deduction rule: points per missing item
+    missing_items: int | None = None
+    band: str = ""  # qualitative
+    manual_score: Decimal | None = None
+    evidence: str = ""  # 评分依据
+    individual: bool = False  # 个性指标
+    row: int | None = None  # spreadsheet row, for messages
+
+
+@dataclass
+class SurveyQuestion:
+    number: int
+    text: str
+    weight: Decimal
+    counts: dict[str, int]  # option letter → respondents choosing it
+
+
+@dataclass
+class Survey:
+    title: str = ""
+    coefficients: dict[str, Decimal] = field(default_factory=dict)  # only the options in use
+    preset: str = ""
+    questions: list[SurveyQuestion] = field(default_factory=list)
+    note: str = ""
+
+
+@dataclass
+class Interview:
+    topic: str
+    summary: str
+    interviewee: str = ""
+    role: str = ""
+    method: str = ""
+    held_on: date | None = None
+
+
+@dataclass
+class GradeScale:
+    # (grade, lower bound inclusive), highest first; the last grade takes everything below.
+    bands: list[tuple[str, Decimal]] = field(
+        default_factory=lambda: [("优", Decimal(90)), ("良", Decimal(80)), ("中", Decimal(60)), ("差", Decimal(0))]
+    )
+
+
+@dataclass
+class ProjectInput:
+    name: str
+    year: int
+    owner_unit: str
+    division: str = ""
+    project_type: str = "部门专项"
+    region_code: str = ""
+    region_name: str = ""
+    template: str = ""  # indicator template key the tree was started from
+    evaluation_start: date | None = None
+    evaluation_end: date | None = None
+    report_unit: str = ""
+    report_date: date | None = None
+    balance_reason: str = ""
+    beneficiary_target: str = ""  # name of the target whose actual = Σ allocation beneficiaries
+    demo_note: str = ""
+    policies: list[PolicyDocument] = field(default_factory=list)
+    fund_sources: list[FundSource] = field(default_factory=list)
+    allocations: list[Allocation] = field(default_factory=list)
+    expenditures: list[Expenditure] = field(default_factory=list)
+    targets: list[Target] = field(default_factory=list)
+    indicators: list[IndicatorRow] = field(default_factory=list)
+    survey: Survey | None = None
+    interviews: list[Interview] = field(default_factory=list)
+    narrative: dict[str, str] = field(default_factory=dict)
+    grade_scale: GradeScale = field(default_factory=GradeScale)

@@ -1,0 +1,172 @@
+"""The project workbook: sheet names, columns, what each holds. The single description used by
+the template writer, the reader/validator and the 说明 sheet."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from jixiao.evaluations.inputs import (
+    FUND_SOURCE_KINDS,
+    PROJECT_TYPES,
+    QUALITATIVE_BANDS,
+    RATIO_SOURCES,
+    RULES,
+    TARGET_CATEGORIES,
+    TARGET_OPERATORS,
+)
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: str  # text | int | decimal | money (万元, ≤6 decimals) | date | choice | bool
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    help: str = ""
+    width: int = 14
+
+
+@dataclass(frozen=True)
+class Sheet:
+    name: str
+    columns: tuple[Column, ...]
+    help: str
+    required: bool = True
+    key_value: bool = False  # 项目信息: rows of (项目, 内容) instead of a table
+    keys: tuple[Column, ...] = field(default=())
+
+
+YES_NO = ("是", "否")
+
+INFO_KEYS = (
+    Column("项目名称", "text", True, help="与批复文件一致的项目全称", width=40),
+    Column("年度", "int", True, help="预算年度，如 2022"),
+    Column("项目类型", "choice", True, tuple(PROJECT_TYPES)),
+    Column("主管单位", "text", True, help="如：昆明市残疾人联合会"),
+    Column("责任处室", "text", help="如：教就处"),
+    Column("所属区划", "text", help="单位所在区划的名称或代码，如：昆明市 或 530100"),
+    Column("指标体系模板", "text", help="指标评分表所依据的模板，如：昆明ABC、财预2020-10"),
+    Column("评价开始日期", "date"),
+    Column("评价结束日期", "date"),
+    Column("报告单位", "text", help="报告落款单位，空则用主管单位"),
+    Column("报告日期", "date", help="报告落款日期"),
+    Column("结转结余原因", "text", help="有结转结余时说明原因"),
+    Column("受益人数目标", "text", help="“绩效目标”表中与受益人数对应的目标名称，其实际值由“资金分配”表实际受益人数合计得出"),
+    Column("问卷名称", "text"),
+    Column("问卷系数方案", "text", help="昆明三档（A 1.0、B 0.9、C 0.8）或留空后逐项填写系数"),
+    Column("系数A", "decimal"),
+    Column("系数B", "decimal"),
+    Column("系数C", "decimal"),
+    Column("系数D", "decimal", help="使用 D 选项时必须填写"),
+    Column("系数E", "decimal", help="使用 E 选项时必须填写"),
+    Column("等级阈值", "text", help="如：优90,良80,中60,差0；留空用默认值"),
+    Column("演示说明", "text", help="演示数据的来源说明，正式项目留空"),
+)
+
+SHEETS: tuple[Sheet, ...] = (
+    Sheet("项目信息", (Column("项目", "text", True, width=18), Column("内容", "text", width=60)),
+          "项目基本信息，每行一项：左列为项目，右列填内容。", key_value=True, keys=INFO_KEYS),
+    Sheet("政策依据", (
+        Column("文件名称", "text", True, help="不带书名号", width=50),
+        Column("文号", "text", help="如：昆财社〔2022〕36号", width=24),
+        Column("发文单位", "text", width=24),
+    ), "立项和资金下达所依据的文件。"),
+    Sheet("资金来源", (
+        Column("来源", "choice", True, tuple(FUND_SOURCE_KINDS)),
+        Column("预算数（万元）", "money", True),
+        Column("到位数（万元）", "money", True),
+        Column("依据文号", "text", width=24),
+        Column("备注", "text", width=30),
+    ), "按来源填写预算数与实际到位数，单位万元，最多6位小数（精确到分）。"),
+    Sheet("资金分配", (
+        Column("区划", "text", True, help="县（市、区）名称或6位区划代码", width=18),
+        Column("分配金额（万元）", "money", True),
+        Column("计划受益人数", "int"),
+        Column("实际受益人数", "int"),
+        Column("备注", "text", width=30),
+    ), "对下资金分配到各县（市、区）的金额与受益人数。", required=False),
+    Sheet("支出", (
+        Column("支出事项", "text", True, width=30),
+        Column("金额（万元）", "money", True),
+        Column("支出日期", "date"),
+        Column("区划", "text", width=18),
+        Column("备注", "text", width=30),
+    ), "实际支出（含下拨支出）。结转结余 = 到位数合计 − 支出合计，由系统计算。"),
+    Sheet("绩效目标", (
+        Column("指标类别", "choice", True, tuple(TARGET_CATEGORIES)),
+        Column("指标名称", "text", True, width=30),
+        Column("比较符", "choice", True, tuple(TARGET_OPERATORS)),
+        Column("目标值", "decimal", help="比较符为“定性”时填在“目标描述”"),
+        Column("单位", "text", width=10),
+        Column("实际值", "decimal"),
+        Column("目标描述", "text", width=30),
+        Column("实际描述", "text", width=30),
+        Column("偏差原因", "text", width=30),
+    ), "年度绩效目标：≥、≤、= 填数值，定性目标填文字。"),
+    Sheet("指标评分", (
+        Column("编码", "text", True, help="唯一编码，如 A、A1、A11、A111", width=10),
+        Column("上级编码", "text", help="一级指标留空", width=10),
+        Column("指标名称", "text", True, width=30),
+        Column("权重分", "decimal", True, help="下级权重分之和须等于上级，一级合计100"),
+        Column("评分规则", "choice", choices=tuple(RULES), help="仅末级指标填写"),
+        Column("关联数据", "text", help="资金到位率、预算执行率、目标完成率:目标名称，或“绩效目标”表中的目标名称", width=20),
+        Column("比较符", "choice", choices=("≥", "≤", "=")),
+        Column("目标值", "decimal"),
+        Column("实际值", "decimal"),
+        Column("每项扣分", "decimal"),
+        Column("缺项数", "int"),
+        Column("定性等级", "choice", choices=tuple(QUALITATIVE_BANDS)),
+        Column("得分", "decimal", help="手工、定性规则填写；其余规则由系统计算"),
+        Column("评分依据", "text", width=50),
+        Column("个性指标", "choice", choices=YES_NO),
+    ), "四级（或任意层级）指标体系与末级指标的评分规则。"),
+    Sheet("满意度问卷", (
+        Column("题号", "int", True, width=8),
+        Column("题目", "text", True, width=60),
+        Column("权重", "decimal", True, help="该题满分"),
+        Column("A人数", "int"),
+        Column("B人数", "int"),
+        Column("C人数", "int"),
+        Column("D人数", "int"),
+        Column("E人数", "int"),
+    ), "每题一行，按选项填写人数；也可在“问卷答卷”表逐份录入答卷，由系统汇总。", required=False),
+    Sheet("访谈", (
+        Column("访谈主题", "text", True, width=20),
+        Column("访谈对象", "text", width=20),
+        Column("对象类别", "choice", choices=("项目负责人", "项目管理人员", "受益对象代表", "其他")),
+        Column("访谈方式", "choice", choices=("座谈", "开放性访谈", "电话访谈", "入户访谈")),
+        Column("访谈日期", "date"),
+        Column("内容摘要", "text", True, width=80),
+    ), "访谈记录，汇总为报告附件“访谈汇总”。", required=False),
+    Sheet("报告文字", (
+        Column("段落", "text", True, width=20),
+        Column("内容", "text", width=100),
+    ), "报告中的叙述性文字。数字由系统根据数据生成，叙述中不要再手写金额、得分。"),
+)
+
+SHEET_BY_NAME = {s.name: s for s in SHEETS}
+OPTIONAL_SHEET_ANSWERS = "问卷答卷"  # 答卷编号, 第1题, 第2题 … (letters A–E)
+
+NARRATIVE_KEYS = (
+    "立项背景及目的",
+    "实施情况",
+    "组织及管理情况",
+    "总目标",
+    "年度目标说明",
+    "评价目的",
+    "方案制定过程",
+    "评价原则和方法",
+    "评价实施过程",
+    "局限性",
+    "主要绩效",
+    "项目决策分析",
+    "项目管理分析",
+    "项目绩效分析",
+    "成本效益分析",
+    "主要经验及做法",
+    "存在的问题",
+    "建议和改进措施",
+    "附件说明",
+)
+
+RATIO_SOURCE_CHOICES = tuple(RATIO_SOURCES)
