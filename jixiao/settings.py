@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "jixiao.indicators",
     "jixiao.surveys",
     "jixiao.evaluations",
+    "jixiao.changelog",
 ]
 
 MIDDLEWARE = [

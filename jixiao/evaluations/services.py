@@ -1,0 +1,97 @@
+"""The evaluation pipeline: workbook → validated project → scores → report files (→ database).
+
+Validation comes first and is complete: on any problem ``InputInvalid`` is raised before a file
+is written or a row stored. Output files are written to a private folder and moved into place
+only when all of them exist, inside the database transaction, so a failure leaves neither
+half a set of files nor half a project.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from jixiao.evaluations.engine import EvaluationResult, evaluate
+from jixiao.evaluations.figures import build_figures, summary_from_figures
+from jixiao.evaluations.inputs import ProjectInput
+
+REPORT_DOCX = "报告.docx"
+REPORT_PDF = "报告.pdf"
+SCORE_SHEET = "评分表.xlsx"
+SUMMARY_JSON = "summary.json"
+
+
+@dataclass
+class EvaluationOutputs:
+    result: EvaluationResult
+    figures: dict
+    out_dir: Path
+    files: list[Path] = field(default_factory=list)
+    pdf_skipped_reason: str = ""
+    evaluation_id: int | None = None
+
+
+def _write_outputs(figures: dict, target: Path, *, pdf: bool) -> tuple[list[Path], str]:
+    from jixiao.reports.docx_report import render_report
+    from jixiao.reports.pdf import convert_to_pdf
+    from jixiao.reports.scoresheet import write_score_sheet
+
+    target.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".jixiao-", dir=target))
+    try:
+        render_report(figures, staging / REPORT_DOCX)
+        write_score_sheet(figures, staging / SCORE_SHEET)
+        (staging / SUMMARY_JSON).write_text(
+            json.dumps(summary_from_figures(figures), ensure_ascii=False, indent=2), encoding="utf-8"
+        )
+        skipped = ""
+        if pdf:
+            if convert_to_pdf(staging / REPORT_DOCX, staging) is None:
+                skipped = "未找到 LibreOffice（soffice），未生成 PDF"
+        else:
+            skipped = "按要求未生成 PDF"
+        written = []
+        for produced in sorted(staging.iterdir()):
+            final = target / produced.name
+            produced.replace(final)
+            written.append(final)
+        return written, skipped
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def evaluation_produce(project: ProjectInput, out_dir: Path, *, pdf: bool = True, store: bool = False,
+                       actor=None, source_file: str = "") -> EvaluationOutputs:
+    """Score a validated project, write its outputs and optionally store it."""
+    result = evaluate(project)
+    figures = build_figures(result)
+    out_dir = Path(out_dir)
+    outputs = EvaluationOutputs(result=result, figures=figures, out_dir=out_dir)
+    if not store:
+        outputs.files, outputs.pdf_skipped_reason = _write_outputs(figures, out_dir, pdf=pdf)
+        return outputs
+
+    from django.db import transaction
+
+    from jixiao.projects.services import project_store_evaluation
+
+    with transaction.atomic():
+        evaluation = project_store_evaluation(actor=actor, result=result, figures=figures, source_file=source_file)
+        outputs.files, outputs.pdf_skipped_reason = _write_outputs(figures, out_dir, pdf=pdf)
+        outputs.evaluation_id = evaluation.pk
+    return outputs
+
+
+def evaluation_from_workbook(path, out_dir, *, pdf: bool = True, store: bool = True, actor=None) -> EvaluationOutputs:
+    from jixiao.workbooks.reader import read_workbook
+
+    kwargs = {}
+    if store:
+        from jixiao.regions.selectors import region_resolve
+
+        kwargs["region_lookup"] = region_resolve
+    project = read_workbook(path, **kwargs)
+    return evaluation_produce(project, out_dir, pdf=pdf, store=store, actor=actor, source_file=Path(path).name)

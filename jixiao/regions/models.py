@@ -1,0 +1,49 @@
+from django.db import models
+
+
+class Region(models.Model):
+    """A node of the administrative tree 省 → 市 → 县级 → 乡镇/街道 → 村/社区.
+
+    ``code`` is the GB/T 2260 code where one exists (6 digits for counties, 9 for townships,
+    12 for villages); functional zones without one get an internal code. ``path`` holds the
+    codes from the root down so a subtree is one prefix query.
+    """
+
+    class Level(models.TextChoices):
+        PROVINCE = "province", "省"
+        CITY = "city", "市"
+        COUNTY = "county", "县（市、区）"
+        ZONE = "zone", "功能区"
+        TOWNSHIP = "township", "乡镇/街道"
+        VILLAGE = "village", "村/社区"
+
+    code = models.CharField("区划代码", max_length=20, unique=True)
+    gb_code = models.CharField("国标代码", max_length=12, blank=True, null=True, unique=True)
+    name = models.CharField("名称", max_length=60)
+    short_name = models.CharField("简称", max_length=30, blank=True)
+    aliases = models.JSONField("别名", default=list, blank=True)
+    level = models.CharField("层级", max_length=10, choices=Level.choices)
+    parent = models.ForeignKey("self", models.PROTECT, null=True, blank=True, related_name="children",
+                               verbose_name="上级区划")
+    path = models.CharField("路径", max_length=255, db_index=True, editable=False)
+    # 市、县分担比例 for city/county cost-shared benefits (seed 001): city share out of 10.
+    city_share = models.PositiveSmallIntegerField("市级分担（成）", null=True, blank=True)
+    county_share = models.PositiveSmallIntegerField("县级分担（成）", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "行政区划"
+        verbose_name_plural = "行政区划"
+        ordering = ["path"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.path = (self.parent.path if self.parent_id else "") + self.code + "/"
+        super().save(*args, **kwargs)
+
+    @property
+    def cost_share_label(self) -> str:
+        if self.city_share is None:
+            return ""
+        return f"{self.city_share}:{self.county_share}"
