@@ -178,22 +178,33 @@ def _indicator_rows(result: EvaluationResult) -> list[dict]:
     return rows
 
 
+def _cn_count(n: int) -> str:
+    """Small counts in words as the reports write them (三个方面); larger ones in digits."""
+    return "零一二三四五六七八九十"[n] if 0 <= n <= 10 else str(n)
+
+
 def _sentences(result: EvaluationResult, fig: dict) -> dict:
     p = result.project
-    depth = max(result.level_counts) if result.level_counts else 0
-    leaf_words = f"{result.level_counts.get(depth, 0)}个{LEVEL_NUMERALS.get(depth, str(depth))}级指标"
+    leaves = result.leaves()
+    depths = {n.level for n in leaves}
+    if len(depths) == 1:
+        depth = depths.pop()
+        leaf_words = f"{len(leaves)}个{LEVEL_NUMERALS.get(depth, str(depth))}级指标"
+    else:
+        leaf_words = f"{len(leaves)}个末级指标"
     level1_names = "、".join(n.name.removeprefix("项目") for n in result.level1)
     counts = "，".join(
-        f"{LEVEL_NUMERALS.get(lv, lv)}级指标{n}项" for lv, n in sorted(result.level_counts.items())
+        f"{LEVEL_NUMERALS.get(lv, lv)}级指标{n}项" for lv, n in sorted(result.level_counts.items()) if lv > 1
     )
     level1_parts = "、".join(
         f"{n.name}（占{fmt_plain(Fraction(n.weight) * 100 / Fraction(result.full_marks))}%）" for n in result.level1
     )
+    counts = counts or "无下级指标"
     individual = f"（其中个性指标{result.individual_count}项）" if result.individual_count else ""
     funds = fig["funds"]
     s = {
         "conclusion": (
-            f"通过对{p.owner_unit}{p.year}年度{p.name}{level1_names}{len(result.level1)}个方面的"
+            f"从{level1_names}{_cn_count(len(result.level1))}个方面，对{p.owner_unit}{p.year}年度{p.name}的"
             f"{leaf_words}进行评价、打分，最终自评得分{fig['total_score']}分，评定等级为{fig['grade']}。"
         ),
         "indicator_system": (

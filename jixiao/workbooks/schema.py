@@ -146,6 +146,18 @@ SHEETS: tuple[Sheet, ...] = (
 
 SHEET_BY_NAME = {s.name: s for s in SHEETS}
 OPTIONAL_SHEET_ANSWERS = "问卷答卷"  # 答卷编号, 第1题, 第2题 … (letters A–E)
+ANSWER_ID_COLUMN = "答卷编号"
+ANSWER_SHEET_HELP = (
+    "可选，逐份录入满意度答卷：每份答卷一行，“答卷编号”列填编号，“第1题”“第2题”……列填所选选项字母"
+    " A–E（小写也可），每份答卷须回答全部题目。填写后各题各选项人数由系统汇总；若“满意度问卷”表也填了人数，"
+    "两者必须一致。系统生成的工作簿不含此表，需要时自行添加。"
+)
+
+
+def answer_column(number: int) -> str:
+    """Header of the 问卷答卷 column holding the answers to question ``number``."""
+    return f"第{number}题"
+
 
 NARRATIVE_KEYS = (
     "立项背景及目的",
