@@ -141,13 +141,16 @@ def compute_funds(project: ProjectInput, beneficiary_target: Target | None) -> F
     )
 
 
-def compute_target(target: Target) -> TargetResult:
-    if target.operator == "定性" or target.actual is None or target.target is None:
-        return TargetResult(target, target.actual, None, None)
-    actual, goal = to_fraction(target.actual), to_fraction(target.target)
+def compute_target(target: Target, derived_actual: Decimal | None = None) -> TargetResult:
+    """``derived_actual`` is the actual the data implies (allocation beneficiaries, survey score);
+    it is used when the workbook leaves the actual blank."""
+    actual_value = target.actual if target.actual is not None else derived_actual
+    if target.operator == "定性" or actual_value is None or target.target is None:
+        return TargetResult(target, actual_value, None, None)
+    actual, goal = to_fraction(actual_value), to_fraction(target.target)
     met = rules.meets(actual, target.operator, goal)
     completion = actual / goal if target.operator in ("≥", "=") and goal else None
-    return TargetResult(target, target.actual, completion, met)
+    return TargetResult(target, actual_value, completion, met)
 
 
 def _build_tree(rows: list[IndicatorRow], problems: list[Problem]) -> list[Node]:
@@ -230,7 +233,7 @@ def _target_values(row: IndicatorRow, targets: dict[str, TargetResult]):
         t = targets[row.linked]
         return (
             row.target if row.target is not None else t.target.target,
-            row.actual if row.actual is not None else t.actual,
+            row.actual if row.actual is not None else t.actual,  # includes an actual derived from data
             row.operator or t.target.operator,
         )
     if row.linked:
@@ -264,6 +267,17 @@ def score_leaf(row: IndicatorRow, funds: FundsResult, targets: dict[str, TargetR
     raise rules.RuleError(f"未知的评分规则“{RULE_LABELS.get(rule, rule)}”", "评分规则")
 
 
+def _derived_actual(target: Target, beneficiary_target: Target | None, funds: FundsResult,
+                    survey: SurveyResult | None) -> Decimal | None:
+    """The actual a target takes from the data: beneficiaries from the allocation table, the
+    satisfaction rate from the survey (printed to 0.01, as the report prints it)."""
+    if target is beneficiary_target and funds.beneficiaries_actual is not None:
+        return Decimal(funds.beneficiaries_actual)
+    if target.category == "满意度" and survey is not None and survey.max_total:
+        return round_half_up(survey.total * 100 / survey.max_total, 2)
+    return None
+
+
 def _beneficiary_target(project: ProjectInput) -> Target | None:
     for t in project.targets:
         if project.beneficiary_target and t.name == project.beneficiary_target:
@@ -276,23 +290,13 @@ def evaluate(project: ProjectInput) -> EvaluationResult:
 
     beneficiary_target = _beneficiary_target(project)
     funds = compute_funds(project, beneficiary_target)
-    if beneficiary_target is not None and funds.beneficiaries_actual is not None:
-        if beneficiary_target.actual is None:
-            beneficiary_target.actual = Decimal(funds.beneficiaries_actual)
-        elif beneficiary_target.actual != funds.beneficiaries_actual:
-            problems.append(Problem(
-                SHEET_TARGETS, None, "实际值",
-                f"目标“{beneficiary_target.name}”的实际值{beneficiary_target.actual.normalize():f}与“资金分配”表"
-                f"实际受益人数合计{funds.beneficiaries_actual}不一致（可留空，由系统按分配表合计）",
-            ))
-
-    target_results = []
-    for t in project.targets:
-        try:
-            target_results.append(compute_target(t))
-        except rules.RuleError as exc:
-            problems.append(Problem(SHEET_TARGETS, None, "比较符", f"目标“{t.name}”：{exc}"))
-    targets_by_name = {tr.target.name: tr for tr in target_results}
+    if (beneficiary_target is not None and beneficiary_target.actual is not None
+            and funds.beneficiaries_actual is not None and beneficiary_target.actual != funds.beneficiaries_actual):
+        problems.append(Problem(
+            SHEET_TARGETS, None, "实际值",
+            f"目标“{beneficiary_target.name}”的实际值{beneficiary_target.actual.normalize():f}与“资金分配”表"
+            f"实际受益人数合计{funds.beneficiaries_actual}不一致（可留空，由系统按分配表合计）",
+        ))
 
     survey_result = None
     if project.survey and project.survey.questions:
@@ -304,6 +308,14 @@ def evaluate(project: ProjectInput) -> EvaluationResult:
             )
         except SurveyError as exc:
             problems.append(Problem(SHEET_SURVEY, None, None, str(exc)))
+
+    target_results = []
+    for t in project.targets:
+        try:
+            target_results.append(compute_target(t, _derived_actual(t, beneficiary_target, funds, survey_result)))
+        except rules.RuleError as exc:
+            problems.append(Problem(SHEET_TARGETS, None, "比较符", f"目标“{t.name}”：{exc}"))
+    targets_by_name = {tr.target.name: tr for tr in target_results}
 
     tree = _build_tree(project.indicators, problems)
     if not tree:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from jixiao.common.numbers import fmt_plain, fmt_percent, to_fraction
+from jixiao.common.numbers import fmt_percent, fmt_plain, to_fraction
 
 # Qualitative bands as fractions of the weight: (lower inclusive, upper, upper inclusive?)
 QUALITATIVE_BAND_LIMITS = {
