@@ -97,6 +97,10 @@ def cmd_migrate(args) -> int:
     _setup_django(migrate=True)
     from django.conf import settings
 
+    from jixiao.indicators.services import indicator_templates_sync_builtin
+
+    indicator_templates_sync_builtin()  # refresh shipped templates after an upgrade
+
     print(f"数据库已就绪：{settings.DATABASES['default']['NAME']}")
     return 0
 

@@ -67,3 +67,15 @@ def test_store_is_atomic_on_unknown_region():
     with pytest.raises(StoreError):
         _store(project)
     assert Project.objects.count() == 0 and Evaluation.objects.count() == 0 and ChangeRecord.objects.count() == 0
+
+
+def test_builtin_templates_and_default_grade_scale_installed():
+    from jixiao.indicators.models import GradeScale, IndicatorTemplate, TemplateNode
+
+    keys = set(IndicatorTemplate.objects.values_list("key", flat=True))
+    assert {"昆明ABC", "财预2020-10"} <= keys
+    kunming = IndicatorTemplate.objects.get(key="昆明ABC")
+    level1 = TemplateNode.objects.filter(template=kunming, parent_code="")
+    assert sorted((n.code, int(n.weight)) for n in level1) == [("A", 20), ("B", 20), ("C", 60)]
+    bands = GradeScale.objects.get(is_default=True).bands.all()
+    assert [(b.grade, int(b.lower_bound)) for b in bands] == [("优", 90), ("良", 80), ("中", 60), ("差", 0)]
