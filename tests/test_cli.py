@@ -1,0 +1,113 @@
+"""The command line end to end: template → evaluate (good and bad) → demo."""
+
+import json
+import shutil
+
+import pytest
+from docx import Document
+from python_calamine import CalamineWorkbook
+
+from jixiao.changelog.models import ChangeRecord
+from jixiao.cli import main
+from jixiao.evaluations.models import Evaluation
+from jixiao.projects.models import Project
+from jixiao.workbooks.writer import write_workbook
+from tests.factories import sample_project
+
+HAS_SOFFICE = shutil.which("soffice") is not None or shutil.which("libreoffice") is not None
+
+
+def test_template_writes_blank_workbook(tmp_path, capsys):
+    out = tmp_path / "空白.xlsx"
+    assert main(["template", str(out)]) == 0
+    names = CalamineWorkbook.from_path(str(out)).sheet_names
+    assert names[0] == "说明" and {"项目信息", "指标评分", "满意度问卷", "报告文字"} <= set(names)
+
+
+def test_template_with_indicator_template_prefills_tree(tmp_path):
+    out = tmp_path / "昆明.xlsx"
+    assert main(["template", str(out), "--indicators", "昆明ABC"]) == 0
+    rows = CalamineWorkbook.from_path(str(out)).get_sheet_by_name("指标评分").to_python()
+    codes = [r[0] for r in rows[1:] if r and r[0]]
+    assert codes[:1] == ["A"] and len(codes) > 20
+
+
+def test_template_unknown_indicator_template_exit_2(tmp_path, capsys):
+    assert main(["template", str(tmp_path / "x.xlsx"), "--indicators", "不存在"]) == 2
+    assert "不存在" in capsys.readouterr().err
+
+
+@pytest.mark.django_db
+def test_evaluate_bad_workbook_exit_1_nothing_written_or_stored(tmp_path, capsys):
+    project = sample_project()
+    project.allocations[0].region_name = "火星县"
+    project.allocations[0].region_code = ""
+    book = tmp_path / "坏.xlsx"
+    write_workbook(book, project)
+    out = tmp_path / "out"
+    assert main(["evaluate", str(book), "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "资金分配" in err and "第2行" in err and "火星县" in err
+    assert not out.exists() or not any(out.iterdir())
+    assert Project.objects.count() == 0 and ChangeRecord.objects.count() == 0
+
+
+def test_evaluate_missing_file_exit_2(tmp_path, capsys):
+    assert main(["evaluate", str(tmp_path / "无.xlsx"), "--out", str(tmp_path), "--no-store"]) == 2
+
+
+@pytest.mark.django_db
+def test_evaluate_good_workbook_writes_outputs_and_stores(tmp_path):
+    book = tmp_path / "项目.xlsx"
+    write_workbook(book, sample_project())
+    out = tmp_path / "out"
+    assert main(["evaluate", str(book), "--out", str(out), "--no-pdf"]) == 0
+    summary = json.loads((out / "summary.json").read_text("utf-8"))
+    assert summary["total_score"] == "99.50" and summary["grade"] == "优"
+    assert (out / "报告.docx").exists() and (out / "评分表.xlsx").exists()
+    assert not any(p.name.startswith(".jixiao-") for p in out.iterdir())  # staging folder removed
+    evaluation = Evaluation.objects.get()
+    assert evaluation.source_file == "项目.xlsx" and str(evaluation.total_score) == "99.50"
+
+
+def test_evaluate_no_store_touches_no_database(tmp_path):
+    book = tmp_path / "项目.xlsx"
+    write_workbook(book, sample_project())
+    # Without the django_db mark any query would raise: --no-store must not need a database.
+    assert main(["evaluate", str(book), "--out", str(tmp_path / "o"), "--no-store", "--no-pdf"]) == 0
+    assert (tmp_path / "o" / "summary.json").exists()
+
+
+SEED_EXPECTED = {
+    "001": {"total": "95.20", "level1": [("20.00", "20.00", "0.00", "100.00%"), ("20.00", "18.20", "1.80", "91.00%"),
+                                         ("60.00", "57.00", "3.00", "95.00%")],
+            "survey": "98.00", "alloc": "317.395"},
+    "002": {"total": "96.60", "level1": [("20.00", "20.00", "0.00", "100.00%"), ("20.00", "18.60", "1.40", "93.00%"),
+                                         ("60.00", "58.00", "2.00", "96.67%")],
+            "survey": "97.61", "alloc": "331"},
+}
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_demo_end_to_end(tmp_path):
+    from jixiao.demo.seeds import SEED_KEYS, seed_folder_name
+
+    assert main(["demo", "--out", str(tmp_path)] + ([] if HAS_SOFFICE else ["--no-pdf"])) == 0
+    assert Project.objects.count() == 2 and Evaluation.objects.count() == 2
+    for key in SEED_KEYS:
+        folder = tmp_path / seed_folder_name(key)
+        expected = SEED_EXPECTED[key]
+        summary = json.loads((folder / "summary.json").read_text("utf-8"))
+        assert summary["total_score"] == expected["total"] and summary["grade"] == "优"
+        assert [(r["weight"], r["score"], r["deduction"], r["rate"]) for r in summary["level1"]] == expected["level1"]
+        assert summary["survey"]["total"] == expected["survey"]
+        assert summary["allocations"]["total_amount"] == expected["alloc"]
+        assert summary["funds"]["arrival_rate"] == summary["funds"]["execution_rate"] == "100.00%"
+        assert (folder / "项目工作簿.xlsx").exists() and (folder / "评分表.xlsx").exists()
+        text = "\n".join(p.text for p in Document(str(folder / "报告.docx")).paragraphs)
+        assert f"最终自评得分{expected['total']}分，评定等级为优" in text
+        if HAS_SOFFICE:
+            assert (folder / "报告.pdf").read_bytes().startswith(b"%PDF")
+    s001 = json.loads((tmp_path / seed_folder_name("001") / "summary.json").read_text("utf-8"))
+    assert s001["allocations"]["total_actual"] == "23186" and s001["allocations"]["completion"] == "115.93%"
