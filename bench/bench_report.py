@@ -107,7 +107,7 @@ def large_project() -> ProjectInput:
     total = sum(D(amount) for _, amount in COUNTIES)
     return ProjectInput(
         name="残疾人服务状况和需求调查（对下）补助项目", year=2022, owner_unit="某市残疾人联合会",
-        division="组联处", project_type="对下补助", region_name="某市",
+        division="组联处", project_type="对下补助", region_code="530100", region_name="昆明市",
         evaluation_start=date(2023, 4, 21), evaluation_end=date(2023, 5, 20),
         report_unit="某市残疾人联合会", report_date=date(2023, 5, 20), beneficiary_target="受益人数",
         policies=[PolicyDocument("关于下达2022年残疾人服务状况和需求调查市级补助经费的通知", "某财社〔2022〕30号"),
@@ -169,10 +169,23 @@ def run(reps: int, keep: Path | None) -> None:
         write_score_sheet(fig, work / "评分表.xlsx")
 
     chain_times = _timed(chain, reps)
+
+    from jixiao.workbooks.reader import read_workbook
+    from jixiao.workbooks.writer import write_workbook
+
+    workbook = work / "项目工作簿.xlsx"
+    write_workbook(workbook, large_project())
+
+    def workbook_to_docx() -> None:  # what `jixiao evaluate` does before the PDF
+        fig = build_figures(evaluate(read_workbook(workbook)))
+        render_report(fig, work / "报告.docx", charts=report_charts(fig))
+
+    workbook_times = _timed(workbook_to_docx, reps)
     print(_line("docx (render_report, 图已绘制)", docx_times))
     print(_line("全链 figures+charts+docx+xlsx", chain_times))
-    docx_ok = statistics.median(docx_times) < DOCX_GOAL_S
-    print(f"目标 docx < {DOCX_GOAL_S:g} s: {'达到' if docx_ok else '未达到'}")
+    print(_line("工作簿→docx read+evaluate+figures+charts+docx", workbook_times))
+    docx_ok = statistics.median(workbook_times) < DOCX_GOAL_S
+    print(f"目标 工作簿→docx < {DOCX_GOAL_S:g} s: {'达到' if docx_ok else '未达到'}")
 
     if find_soffice() is None:
         print("未找到 soffice，跳过 PDF 计时")
