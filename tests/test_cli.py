@@ -111,3 +111,13 @@ def test_demo_end_to_end(tmp_path):
             assert (folder / "报告.pdf").read_bytes().startswith(b"%PDF")
     s001 = json.loads((tmp_path / seed_folder_name("001") / "summary.json").read_text("utf-8"))
     assert s001["allocations"]["total_actual"] == "23186" and s001["allocations"]["completion"] == "115.93%"
+
+
+def test_rerun_without_pdf_removes_stale_pdf(tmp_path):
+    book = tmp_path / "项目.xlsx"
+    write_workbook(book, sample_project())
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "报告.pdf").write_bytes(b"%PDF old")
+    assert main(["evaluate", str(book), "--out", str(out), "--no-store", "--no-pdf"]) == 0
+    assert not (out / "报告.pdf").exists()

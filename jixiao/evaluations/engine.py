@@ -16,7 +16,6 @@ from jixiao.common.numbers import round_half_up, to_fraction
 from jixiao.common.problems import InputInvalid, Problem
 from jixiao.evaluations.inputs import RULE_LABELS, GradeScale, IndicatorRow, ProjectInput, Target
 from jixiao.indicators import rules
-from jixiao.surveys.presets import OPTION_LETTERS
 from jixiao.surveys.scoring import SurveyError, SurveyResult, score_survey
 
 SHEET_INDICATORS = "指标评分"
@@ -362,4 +361,4 @@ def evaluate(project: ProjectInput) -> EvaluationResult:
     )
 
 
-__all__ = ["evaluate", "EvaluationResult", "Node", "FundsResult", "TargetResult", "grade_for", "OPTION_LETTERS"]
+__all__ = ["evaluate", "EvaluationResult", "Node", "FundsResult", "TargetResult", "grade_for"]

@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
-from jixiao.common.numbers import fmt_fixed, fmt_percent, fmt_plain, fmt_wan, round_half_up
+from jixiao.common.numbers import fmt_fixed, fmt_percent, fmt_plain, fmt_wan
 from jixiao.evaluations.engine import EvaluationResult, Node
 from jixiao.evaluations.inputs import RULE_LABELS
 from jixiao.surveys.presets import OPTION_LABELS, OPTION_LETTERS
@@ -306,4 +306,4 @@ def summary_from_figures(fig: dict) -> dict:
     return out
 
 
-__all__ = ["build_figures", "summary_from_figures", "fmt_date", "round_half_up"]
+__all__ = ["build_figures", "summary_from_figures", "fmt_date"]

@@ -53,6 +53,10 @@ def _write_outputs(figures: dict, target: Path, *, pdf: bool) -> tuple[list[Path
                 skipped = "未找到 LibreOffice（soffice），未生成 PDF"
         else:
             skipped = "按要求未生成 PDF"
+        produced_names = {p.name for p in staging.iterdir()}
+        for stale in (REPORT_DOCX, REPORT_PDF, SCORE_SHEET, SUMMARY_JSON):
+            if stale not in produced_names:  # e.g. a PDF from an earlier run would no longer match
+                (target / stale).unlink(missing_ok=True)
         written = []
         for produced in sorted(staging.iterdir()):
             final = target / produced.name
