@@ -72,10 +72,14 @@ def cmd_evaluate(args) -> int:
     if not Path(args.workbook).is_file():
         print(f"找不到工作簿文件：{args.workbook}", file=sys.stderr)
         return 2
+    if args.report_template and not Path(args.report_template).is_file():
+        print(f"找不到报告模板：{args.report_template}", file=sys.stderr)
+        return 2
     if not args.no_store:
         _setup_django(migrate=True)
     try:
-        outputs = evaluation_from_workbook(args.workbook, Path(args.out), pdf=not args.no_pdf, store=not args.no_store)
+        outputs = evaluation_from_workbook(args.workbook, Path(args.out), pdf=not args.no_pdf, store=not args.no_store,
+                                           report_template=args.report_template)
     except InputInvalid as exc:
         _print_problems(exc)
         return 1
@@ -119,6 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="输出目录")
     p.add_argument("--no-store", action="store_true", help="不写入数据库")
     p.add_argument("--no-pdf", action="store_true", help="不生成 PDF")
+    p.add_argument("--report-template", help="自己修改过的报告 Word 模板（复制自 jixiao/reports/templates/self_evaluation.docx）")
     p.set_defaults(func=cmd_evaluate)
 
     p = sub.add_parser("demo", help="用种子报告 001、002 的公开数据生成演示工作簿并评价")

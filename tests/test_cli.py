@@ -121,3 +121,19 @@ def test_rerun_without_pdf_removes_stale_pdf(tmp_path):
     (out / "报告.pdf").write_bytes(b"%PDF old")
     assert main(["evaluate", str(book), "--out", str(out), "--no-store", "--no-pdf"]) == 0
     assert not (out / "报告.pdf").exists()
+
+
+def test_evaluate_with_user_edited_report_template(tmp_path):
+    from jixiao.reports.docx_report import TEMPLATE_PATH
+
+    edited = tmp_path / "我的模板.docx"
+    document = Document(str(TEMPLATE_PATH))
+    document.paragraphs[0].insert_paragraph_before("本单位自定义抬头")
+    document.save(str(edited))
+    book = tmp_path / "项目.xlsx"
+    write_workbook(book, sample_project())
+    out = tmp_path / "out"
+    args = ["evaluate", str(book), "--out", str(out), "--no-store", "--no-pdf", "--report-template", str(edited)]
+    assert main(args) == 0
+    text = "\n".join(p.text for p in Document(str(out / "报告.docx")).paragraphs)
+    assert "本单位自定义抬头" in text and "最终自评得分99.50分" in text

@@ -34,7 +34,7 @@ class EvaluationOutputs:
     evaluation_id: int | None = None
 
 
-def _write_outputs(figures: dict, target: Path, *, pdf: bool) -> tuple[list[Path], str]:
+def _write_outputs(figures: dict, target: Path, *, pdf: bool, report_template=None) -> tuple[list[Path], str]:
     from jixiao.reports.docx_report import render_report
     from jixiao.reports.pdf import convert_to_pdf
     from jixiao.reports.scoresheet import write_score_sheet
@@ -42,7 +42,7 @@ def _write_outputs(figures: dict, target: Path, *, pdf: bool) -> tuple[list[Path
     target.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".jixiao-", dir=target))
     try:
-        render_report(figures, staging / REPORT_DOCX)
+        render_report(figures, staging / REPORT_DOCX, template_path=report_template)
         write_score_sheet(figures, staging / SCORE_SHEET)
         (staging / SUMMARY_JSON).write_text(
             json.dumps(summary_from_figures(figures), ensure_ascii=False, indent=2), encoding="utf-8"
@@ -68,14 +68,14 @@ def _write_outputs(figures: dict, target: Path, *, pdf: bool) -> tuple[list[Path
 
 
 def evaluation_produce(project: ProjectInput, out_dir: Path, *, pdf: bool = True, store: bool = False,
-                       actor=None, source_file: str = "") -> EvaluationOutputs:
+                       actor=None, source_file: str = "", report_template=None) -> EvaluationOutputs:
     """Score a validated project, write its outputs and optionally store it."""
     result = evaluate(project)
     figures = build_figures(result)
     out_dir = Path(out_dir)
     outputs = EvaluationOutputs(result=result, figures=figures, out_dir=out_dir)
     if not store:
-        outputs.files, outputs.pdf_skipped_reason = _write_outputs(figures, out_dir, pdf=pdf)
+        outputs.files, outputs.pdf_skipped_reason = _write_outputs(figures, out_dir, pdf=pdf, report_template=report_template)
         return outputs
 
     from django.db import transaction
@@ -84,12 +84,13 @@ def evaluation_produce(project: ProjectInput, out_dir: Path, *, pdf: bool = True
 
     with transaction.atomic():
         evaluation = project_store_evaluation(actor=actor, result=result, figures=figures, source_file=source_file)
-        outputs.files, outputs.pdf_skipped_reason = _write_outputs(figures, out_dir, pdf=pdf)
+        outputs.files, outputs.pdf_skipped_reason = _write_outputs(figures, out_dir, pdf=pdf, report_template=report_template)
         outputs.evaluation_id = evaluation.pk
     return outputs
 
 
-def evaluation_from_workbook(path, out_dir, *, pdf: bool = True, store: bool = True, actor=None) -> EvaluationOutputs:
+def evaluation_from_workbook(path, out_dir, *, pdf: bool = True, store: bool = True, actor=None,
+                             report_template=None) -> EvaluationOutputs:
     from jixiao.workbooks.reader import read_workbook
 
     kwargs = {}
@@ -98,4 +99,5 @@ def evaluation_from_workbook(path, out_dir, *, pdf: bool = True, store: bool = T
 
         kwargs["region_lookup"] = region_resolve
     project = read_workbook(path, **kwargs)
-    return evaluation_produce(project, out_dir, pdf=pdf, store=store, actor=actor, source_file=Path(path).name)
+    return evaluation_produce(project, out_dir, pdf=pdf, store=store, actor=actor, source_file=Path(path).name,
+                              report_template=report_template)
