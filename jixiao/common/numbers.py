@@ -54,10 +54,6 @@ def fmt_plain(value, max_places: int = 6) -> str:
     return "0" if text in ("-0", "") else text
 
 
-def fmt_int(value) -> str:
-    return f"{int(value)}"
-
-
 def fmt_wan(value) -> str:
     """万元 amounts as the seeds print them: exact, without padding (317.395, 331, 0.505)."""
     return fmt_plain(value, 6)

@@ -18,7 +18,3 @@ def region_resolve(text: str) -> Region | None:
         if key in region.aliases:
             return region
     return None
-
-
-def region_subtree(region: Region):
-    return Region.objects.filter(path__startswith=region.path)
