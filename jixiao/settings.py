@@ -2,17 +2,40 @@
 
 SQLite is the embedded default (a file under JIXIAO_HOME). Set JIXIAO_DATABASE_URL to
 ``postgresql://user:pass@host:port/dbname`` to use PostgreSQL instead.
+
+Environment:
+  JIXIAO_HOME           data folder (default ~/.jixiao): SQLite file, secret key file, report cache
+  JIXIAO_SECRET_KEY     the secret key; else JIXIAO_HOME/secret_key (``jixiao serve`` creates it)
+  JIXIAO_PRODUCTION=1   production behind HTTPS: secure cookies, HSTS; refuses DEBUG or a default key
+  JIXIAO_DEBUG=1        development only
+  JIXIAO_ALLOWED_HOSTS  comma-separated host names (default 127.0.0.1,localhost)
+  JIXIAO_SESSION_HOURS  idle session lifetime in hours (default 8)
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 BASE_DIR = Path(__file__).resolve().parent
 JIXIAO_HOME = Path(os.environ.get("JIXIAO_HOME", Path.home() / ".jixiao"))
+SECRET_KEY_FILE = JIXIAO_HOME / "secret_key"
+# Never used by `jixiao serve`, which creates a random key file; the production check refuses it.
+DEFAULT_SECRET_KEY = "jixiao-insecure-default-key-change-me"
 
-SECRET_KEY = os.environ.get("JIXIAO_SECRET_KEY", "jixiao-insecure-default-key-change-me")
+
+def _secret_key() -> str:
+    if os.environ.get("JIXIAO_SECRET_KEY"):
+        return os.environ["JIXIAO_SECRET_KEY"]
+    try:
+        return SECRET_KEY_FILE.read_text(encoding="ascii").strip() or DEFAULT_SECRET_KEY
+    except OSError:
+        return DEFAULT_SECRET_KEY
+
+
+SECRET_KEY = _secret_key()
 DEBUG = os.environ.get("JIXIAO_DEBUG", "0") == "1"
+PRODUCTION = os.environ.get("JIXIAO_PRODUCTION", "0") == "1"
 ALLOWED_HOSTS = [h for h in os.environ.get("JIXIAO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 
 INSTALLED_APPS = [
@@ -23,6 +46,11 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI files served locally: no CDN on the intranet
+    "axes",
+    "jixiao.accounts",
     "jixiao.regions",
     "jixiao.organizations",
     "jixiao.projects",
@@ -30,10 +58,13 @@ INSTALLED_APPS = [
     "jixiao.surveys",
     "jixiao.evaluations",
     "jixiao.changelog",
+    "jixiao.workbench",
+    "jixiao.api",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -41,6 +72,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
 
 ROOT_URLCONF = "jixiao.urls"
@@ -56,6 +88,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "jixiao.workbench.context.workbench",
             ],
         },
     },
@@ -68,6 +101,8 @@ def _database_from_env():
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": os.environ.get("JIXIAO_SQLITE_PATH", str(JIXIAO_HOME / "jixiao.sqlite3")),
+            # Several server workers share the file: wait for a writer instead of failing at once.
+            "OPTIONS": {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"},
         }
     parsed = urlparse(url)
     if parsed.scheme not in ("postgres", "postgresql"):
@@ -100,4 +135,83 @@ USE_TZ = True
 FORMAT_MODULE_PATH = ["jixiao.formats"]
 
 STATIC_URL = "static/"
-STATIC_ROOT = JIXIAO_HOME / "static"
+STATIC_ROOT = os.environ.get("JIXIAO_STATIC_ROOT") or None  # only for an optional collectstatic
+# WhiteNoise serves the vendored files (htmx, ECharts, Pico CSS) straight from the package: no CDN,
+# no collectstatic step on a laptop.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "dashboard"
+LOGOUT_REDIRECT_URL = "login"
+
+# ---- security ----------------------------------------------------------------------------------
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # counts failures and refuses locked-out logins
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5  # the 5th wrong password in a row locks the account …
+AXES_COOLOFF_TIME = timedelta(minutes=15)  # … for 15 minutes
+# Per account: offices reach the server through one NAT address, so locking by IP would lock out a
+# whole office after five colleagues' typos.
+AXES_LOCKOUT_PARAMETERS = ["username"]
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "workbench/locked.html"
+AXES_VERBOSE = False
+
+SESSION_COOKIE_AGE = int(float(os.environ.get("JIXIAO_SESSION_HOURS", "8")) * 3600)
+SESSION_SAVE_EVERY_REQUEST = True  # the lifetime counts from the last request (idle timeout)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True  # pages carry the token themselves (htmx sends it as a header)
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+if PRODUCTION:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = 365 * 24 * 3600
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_SSL_REDIRECT = os.environ.get("JIXIAO_SSL_REDIRECT", "1") == "1"
+    # Behind the intranet's HTTPS reverse proxy, which sets this header.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("JIXIAO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+
+# Logs never carry resident ID or phone numbers: every record passes the masking filter.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"mask_pii": {"()": "jixiao.common.pii.MaskPersonalDataFilter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["mask_pii"]},
+    },
+    "root": {"handlers": ["console"], "level": os.environ.get("JIXIAO_LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "gunicorn.error": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "gunicorn.access": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
+}
+
+# ---- REST API ----------------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.BasicAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "jixiao 绩效 API",
+    "DESCRIPTION": "项目及其绩效评价结果。读取：各角色在其辖区（或受委托项目）范围内；修改：项目的主管用户。",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}

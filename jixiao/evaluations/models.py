@@ -21,6 +21,13 @@ class Evaluation(models.Model):
     evaluated_at = models.DateTimeField("评价时间", auto_now_add=True)
     evaluated_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
                                      verbose_name="评价人")
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    # Computed from the result when stored or re-scored, so the dashboard aggregates in SQL.
+    budget_fen = models.BigIntegerField("预算数（分）", default=0)
+    arrived_fen = models.BigIntegerField("到位数（分）", default=0)
+    spent_fen = models.BigIntegerField("支出数（分）", default=0)
+    targets_counted = models.PositiveIntegerField("可判定的绩效目标数", default=0)
+    targets_met = models.PositiveIntegerField("已达标的绩效目标数", default=0)
 
     class Meta:
         verbose_name = "绩效评价"

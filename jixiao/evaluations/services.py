@@ -95,9 +95,11 @@ def evaluation_from_workbook(path, out_dir, *, pdf: bool = True, store: bool = T
 
     kwargs = {}
     if store:
+        from jixiao.indicators.selectors import grade_scale_default
         from jixiao.regions.selectors import region_resolve
 
         kwargs["region_lookup"] = region_resolve
+        kwargs["default_grade_scale"] = grade_scale_default()
     project = read_workbook(path, **kwargs)
     return evaluation_produce(project, out_dir, pdf=pdf, store=store, actor=actor, source_file=Path(path).name,
                               report_template=report_template)

@@ -27,6 +27,9 @@ class Project(models.Model):
     balance_reason = models.TextField("结转结余原因", blank=True)
     beneficiary_target = models.CharField("受益人数目标", max_length=100, blank=True)
     narrative = models.JSONField("报告文字", default=dict, blank=True)
+    # The evaluation the pages, the dashboard and the downloads show (the latest one stored).
+    current_evaluation = models.ForeignKey("evaluations.Evaluation", models.SET_NULL, null=True, blank=True,
+                                           related_name="+", verbose_name="当前评价")
     demo_note = models.TextField("演示说明", blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)

@@ -261,15 +261,20 @@ class TableRow:
     raw: dict[str, object]  # column name → the cell as read
 
 
-def read_workbook(path, *, region_lookup: RegionLookup = resolve_region) -> ProjectInput:
-    """The project in the workbook at ``path``; raises InputInvalid listing every problem found."""
-    return _WorkbookReader(Path(path), region_lookup).read()
+def read_workbook(path, *, region_lookup: RegionLookup = resolve_region,
+                  default_grade_scale: GradeScale | None = None) -> ProjectInput:
+    """The project in the workbook at ``path``; raises InputInvalid listing every problem found.
+
+    ``default_grade_scale`` applies when the workbook leaves 等级阈值 blank (the web workbench and a
+    stored evaluation pass the scale administrators keep in the database)."""
+    return _WorkbookReader(Path(path), region_lookup, default_grade_scale).read()
 
 
 class _WorkbookReader:
-    def __init__(self, path: Path, region_lookup: RegionLookup):
+    def __init__(self, path: Path, region_lookup: RegionLookup, default_grade_scale: GradeScale | None = None):
         self.path = path
         self.region_lookup = region_lookup
+        self.default_grade_scale = default_grade_scale
         self.problems: list[Problem] = []
         # Sheets whose rows could not be read (required but absent, or a required column missing): checks
         # that look across sheets skip them rather than report follow-on problems.
@@ -437,7 +442,7 @@ class _WorkbookReader:
             survey=survey,
             interviews=interviews,
             narrative=narrative,
-            grade_scale=info.value("等级阈值") or GradeScale(),
+            grade_scale=info.value("等级阈值") or self.default_grade_scale or GradeScale(),
         )
 
     # -- 项目信息 --

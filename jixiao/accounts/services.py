@@ -1,0 +1,80 @@
+"""Writes of users, roles and evaluator assignments; each one action with an audit row."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from jixiao.accounts.models import Profile, ProjectAssignment
+from jixiao.accounts.roles import ROLE_REGION_LEVELS, Role
+from jixiao.changelog.models import ChangeRecord
+from jixiao.changelog.services import change_record
+
+
+class AccountError(ValueError):
+    pass
+
+
+def profile_check(*, role: str, region) -> None:
+    """A role's region must sit at the level the role works at (a 县级 user belongs to a county)."""
+    if role not in Role.values:
+        raise AccountError(f"未知的角色“{role}”")
+    levels = ROLE_REGION_LEVELS.get(role)
+    if levels is None:
+        return  # 系统管理员 and 第三方评价 need no region
+    if region is None:
+        raise AccountError(f"角色“{Role(role).label}”必须指定所属区划")
+    if region.level not in levels:
+        raise AccountError(
+            f"角色“{Role(role).label}”的所属区划应为{'、'.join(_LEVEL_LABELS[x] for x in levels)}，"
+            f"而“{region.name}”是{_LEVEL_LABELS.get(region.level, region.level)}"
+        )
+
+
+_LEVEL_LABELS = {"province": "省", "city": "市", "county": "县（市、区）", "zone": "功能区", "township": "乡镇/街道",
+                 "village": "村/社区"}
+
+
+@transaction.atomic
+def user_create(*, actor, username: str, password: str, role: str, region=None, unit=None, full_name: str = "",
+                check_password: bool = True):
+    """Create a login with its role and region. Passwords go through Django's validators."""
+    user_model = get_user_model()
+    if user_model.objects.filter(username=username).exists():
+        raise AccountError(f"用户名“{username}”已存在")
+    profile_check(role=role, region=region)
+    user = user_model(username=username, is_staff=(role == Role.ADMIN), is_superuser=(role == Role.ADMIN))
+    if check_password:
+        try:
+            validate_password(password, user)
+        except ValidationError as exc:
+            raise AccountError("；".join(exc.messages)) from exc
+    user.set_password(password)
+    user.save()
+    Profile.objects.create(user=user, role=role, region=region, unit=unit, full_name=full_name)
+    change_record(actor=actor, action=ChangeRecord.Action.CREATE, obj=user,
+                  changes={"角色": [None, Role(role).label], "所属区划": [None, region.name if region else ""]})
+    return user
+
+
+@transaction.atomic
+def project_assignment_create(*, actor, user, project) -> ProjectAssignment:
+    """Entrust a project to an external evaluator."""
+    profile = Profile.objects.filter(user=user).first()
+    if profile is None or profile.role != Role.EVALUATOR:
+        raise AccountError(f"“{user.get_username()}”不是第三方评价用户，不能委托项目")
+    assignment, created = ProjectAssignment.objects.get_or_create(user=user, project=project)
+    if created:
+        change_record(actor=actor, action=ChangeRecord.Action.CREATE, obj=assignment, project=project,
+                      changes={"评价人员": [None, user.get_username()]})
+    return assignment
+
+
+@transaction.atomic
+def project_assignment_delete(*, actor, assignment: ProjectAssignment) -> None:
+    project = assignment.project
+    change_record(actor=actor, action=ChangeRecord.Action.DELETE, obj=assignment, project=project,
+                  changes={"评价人员": [assignment.user.get_username(), None]})
+    assignment.delete()

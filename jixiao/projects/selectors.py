@@ -1,0 +1,194 @@
+"""Reads of projects, always through the user's scope.
+
+``projects_visible`` is the one place that decides which projects a user sees; every list,
+detail, download, dashboard figure and API answer starts from it. The small getters return a
+project only if the user may see it (404 otherwise) or change it (403 when they may see it but
+not change it)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Avg, Count, Q, QuerySet, Sum
+from django.http import Http404
+
+from jixiao.accounts.selectors import user_scope
+from jixiao.projects.models import Project
+from jixiao.regions.models import Region
+
+
+def projects_visible(user) -> QuerySet[Project]:
+    scope = user_scope(user)
+    projects = Project.objects.all()
+    if scope.sees_all:
+        return projects
+    if scope.assigned_only:
+        return projects.filter(assignments__user_id=scope.user_id)
+    if scope.region_path:
+        return projects.filter(region__path__startswith=scope.region_path)
+    return projects.none()
+
+
+def project_get_visible(*, user, pk) -> Project:
+    """The project if the user may see it; 404 otherwise (also for ids that do not exist)."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404("没有这个项目") from None
+    project = (
+        projects_visible(user)
+        .select_related("region", "owner_unit", "division", "current_evaluation")
+        .filter(pk=pk)
+        .first()
+    )
+    if project is None:
+        raise Http404("没有这个项目，或您无权查看")
+    return project
+
+
+def project_can_manage(user, project: Project) -> bool:
+    """May the user re-import, change or delete this project (the owners)?"""
+    scope = user_scope(user)
+    return scope.manages_projects and scope.covers_region(project.region)
+
+
+def project_can_score(user, project: Project) -> bool:
+    """May the user change leaf scores of this project (owners, and evaluators it is assigned to)?"""
+    scope = user_scope(user)
+    if scope.assigned_only:
+        return scope.scores_projects and project.assignments.filter(user_id=scope.user_id).exists()
+    return scope.scores_projects and scope.covers_region(project.region)
+
+
+def project_get_for_manage(*, user, pk) -> Project:
+    project = project_get_visible(user=user, pk=pk)
+    if not project_can_manage(user, project):
+        raise PermissionDenied("您只能查看该项目，不能修改")
+    return project
+
+
+def project_get_for_scoring(*, user, pk) -> Project:
+    project = project_get_visible(user=user, pk=pk)
+    if not project_can_score(user, project):
+        raise PermissionDenied("您只能查看该项目，不能修改评分")
+    return project
+
+
+@dataclass
+class ProjectFilters:
+    q: str = ""
+    year: int | None = None
+    region_id: int | None = None
+    grade: str = ""
+    project_type: str = ""
+
+
+def project_list(*, user, filters: ProjectFilters) -> QuerySet[Project]:
+    projects = projects_visible(user).select_related("region", "owner_unit", "current_evaluation")
+    if filters.q:
+        projects = projects.filter(Q(name__icontains=filters.q) | Q(owner_unit__name__icontains=filters.q))
+    if filters.year:
+        projects = projects.filter(year=filters.year)
+    if filters.region_id:
+        region = Region.objects.filter(pk=filters.region_id).first()
+        projects = projects.filter(region__path__startswith=region.path) if region else projects.none()
+    if filters.grade:
+        projects = projects.filter(current_evaluation__grade=filters.grade)
+    if filters.project_type:
+        projects = projects.filter(project_type=filters.project_type)
+    return projects.order_by("-year", "name", "pk")
+
+
+def project_years(*, user) -> list[int]:
+    return list(projects_visible(user).order_by("-year").values_list("year", flat=True).distinct())
+
+
+# ---- dashboard ---------------------------------------------------------------------------------
+
+@dataclass
+class CountyRow:
+    region: str
+    projects: int
+    budget_fen: int
+    spent_fen: int
+    targets_counted: int
+    targets_met: int
+    average_score: Fraction | None
+
+    @property
+    def execution_rate(self) -> Fraction | None:
+        return Fraction(self.spent_fen, self.budget_fen) if self.budget_fen else None
+
+    @property
+    def target_rate(self) -> Fraction | None:
+        return Fraction(self.targets_met, self.targets_counted) if self.targets_counted else None
+
+
+@dataclass
+class Dashboard:
+    projects: int
+    evaluated: int
+    average_score: Fraction | None
+    grades: dict[str, int]
+    by_county: list[CountyRow]
+    budget_fen: int
+    spent_fen: int
+    years: list[int]
+    year: int | None
+
+
+def _county_of(region: Region, by_id: dict[int, Region]) -> Region:
+    """The county-level unit a region belongs to (itself for county, city or province regions)."""
+    node = region
+    while node is not None and node.level in ("township", "village"):
+        node = by_id.get(node.parent_id)
+    return node or region
+
+
+def dashboard_for(*, user, year: int | None = None) -> Dashboard:
+    """Projects, scores, grades, 预算执行率 and target completion for the user's region, by county.
+
+    Aggregated in SQL per project region, then rolled up to the county-level unit in Python
+    (regions are few; projects may be many)."""
+    projects = projects_visible(user)
+    years = list(projects.order_by("-year").values_list("year", flat=True).distinct())
+    if year:
+        projects = projects.filter(year=year)
+    evaluated = projects.filter(current_evaluation__isnull=False)
+    per_region = (
+        evaluated.values("region_id")
+        .annotate(n=Count("id"), budget=Sum("current_evaluation__budget_fen"), spent=Sum("current_evaluation__spent_fen"),
+                  counted=Sum("current_evaluation__targets_counted"), met=Sum("current_evaluation__targets_met"),
+                  score_sum=Sum("current_evaluation__total_score"))
+    )
+    regions = {r.pk: r for r in Region.objects.all()}
+    rows: dict[int, CountyRow] = {}
+    score_sums: dict[int, Fraction] = {}
+    for agg in per_region:
+        county = _county_of(regions[agg["region_id"]], regions)
+        row = rows.setdefault(county.pk, CountyRow(county.short_name or county.name, 0, 0, 0, 0, 0, None))
+        row.projects += agg["n"]
+        row.budget_fen += agg["budget"] or 0
+        row.spent_fen += agg["spent"] or 0
+        row.targets_counted += agg["counted"] or 0
+        row.targets_met += agg["met"] or 0
+        score_sums[county.pk] = score_sums.get(county.pk, Fraction(0)) + Fraction(agg["score_sum"] or 0)
+    for pk, row in rows.items():
+        row.average_score = score_sums[pk] / row.projects if row.projects else None
+    ordered = sorted(rows.items(), key=lambda item: regions[item[0]].path)
+    totals = evaluated.aggregate(avg=Avg("current_evaluation__total_score"), budget=Sum("current_evaluation__budget_fen"),
+                                 spent=Sum("current_evaluation__spent_fen"))
+    grades = dict(evaluated.values_list("current_evaluation__grade").annotate(n=Count("id")).order_by())
+    return Dashboard(
+        projects=projects.count(),
+        evaluated=evaluated.count(),
+        average_score=Fraction(totals["avg"]) if totals["avg"] is not None else None,
+        grades=grades,
+        by_county=[row for _, row in ordered],
+        budget_fen=totals["budget"] or 0,
+        spent_fen=totals["spent"] or 0,
+        years=years,
+        year=year,
+    )

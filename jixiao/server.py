@@ -1,0 +1,105 @@
+"""`jixiao serve`: the web workbench under a production WSGI server (gunicorn), static files by
+WhiteNoise. Before starting it migrates, refuses unsafe production settings and, with --demo,
+loads the demo on first start."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import sys
+from pathlib import Path
+
+
+def ensure_secret_key_file(home: Path) -> None:
+    """A random key kept in the data folder (0600), so a laptop install never runs on a default key."""
+    if os.environ.get("JIXIAO_SECRET_KEY"):
+        return
+    path = home / "secret_key"
+    if path.is_file() and path.read_text(encoding="ascii").strip():
+        return
+    home.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as out:
+        out.write(secrets.token_urlsafe(64))
+
+
+def settings_problems() -> list[str]:
+    """Errors of Django's system checks (our production check among them), as printable lines."""
+    from django.core import checks
+
+    errors = [m for m in checks.run_checks(include_deployment_checks=False) if m.level >= checks.ERROR]
+    return [f"{m.id}：{m.msg}" for m in errors]
+
+
+def default_workers() -> int:
+    return max(2, min(8, (os.cpu_count() or 1) * 2))
+
+
+def run_gunicorn(host: str, port: int, *, workers: int, threads: int) -> None:
+    from django.db import connections
+    from gunicorn.app.base import BaseApplication
+
+    from jixiao.wsgi import application
+
+    connections.close_all()  # workers are forked: none may inherit the master's database connection
+
+    class _Server(BaseApplication):
+        def load_config(self):
+            options = {
+                "bind": f"{host}:{port}",
+                "workers": workers,
+                "threads": threads,
+                "worker_class": "gthread",
+                "timeout": 120,  # a PDF conversion can take several seconds
+                "graceful_timeout": 10,
+                "accesslog": "-",
+                # Path only, never the query string: a search box may hold an ID number.
+                "access_log_format": '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms',
+                "proc_name": "jixiao",
+            }
+            for key, value in options.items():
+                self.cfg.set(key, value)
+
+        def load(self):
+            return application
+
+    _Server().run()
+
+
+def serve(*, host: str, port: int, demo: bool, workers: int | None, threads: int) -> int:
+    from jixiao.settings import JIXIAO_HOME
+
+    ensure_secret_key_file(JIXIAO_HOME)
+    from jixiao.cli import _setup_django
+
+    _setup_django(migrate=True)
+    problems = settings_problems()
+    if problems:
+        print("设置有误，拒绝启动：", file=sys.stderr)
+        for line in problems:
+            print(f"  - {line}", file=sys.stderr)
+        return 2
+    from django.conf import settings
+
+    from jixiao.indicators.services import indicator_templates_sync_builtin
+
+    indicator_templates_sync_builtin()
+    url_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    url = f"http://{url_host}:{port}/"
+    if demo:
+        from jixiao.demo.workbench import DEMO_PASSWORD, demo_is_loaded, demo_workbench_setup
+
+        first = not demo_is_loaded()
+        if first:
+            print("首次启动演示：正在载入种子项目 001、002 和虚构的县区项目、演示账号……", flush=True)
+        logins = demo_workbench_setup(Path(JIXIAO_HOME) / "demo-output")
+        print(f"\n绩效 jixiao 工作台：{url}", flush=True)
+        print(f"演示账号（密码均为 {DEMO_PASSWORD}，仅供演示）：")
+        for login in logins:
+            print(f"  {login.username:<14}{login.note}")
+    else:
+        print(f"\n绩效 jixiao 工作台：{url}")
+        print("创建管理员账号：jixiao createadmin 用户名（之后在“系统管理”中添加各级用户）")
+    print(f"数据库：{settings.DATABASES['default']['NAME']}；按 Ctrl+C 停止。\n", flush=True)
+    run_gunicorn(host, port, workers=workers or default_workers(), threads=threads)
+    return 0

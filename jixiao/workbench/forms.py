@@ -1,0 +1,38 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+
+from jixiao.evaluations.inputs import PROJECT_TYPES
+
+
+class LoginForm(AuthenticationForm):
+    error_messages = {
+        "invalid_login": "用户名或密码不正确。连续输错 5 次，账号将被锁定 15 分钟。",
+        "inactive": "该账号已停用。",
+    }
+
+
+class ProjectFilterForm(forms.Form):
+    q = forms.CharField(label="搜索", required=False, widget=forms.TextInput(attrs={"placeholder": "项目名称或单位"}))
+    year = forms.TypedChoiceField(label="年度", required=False, coerce=int, empty_value=None)
+    region = forms.TypedChoiceField(label="区划", required=False, coerce=int, empty_value=None)
+    grade = forms.ChoiceField(label="等级", required=False,
+                              choices=[("", "全部等级"), ("优", "优"), ("良", "良"), ("中", "中"), ("差", "差")])
+    project_type = forms.ChoiceField(label="类型", required=False,
+                                     choices=[("", "全部类型")] + [(t, t) for t in PROJECT_TYPES])
+
+    def __init__(self, *args, years=(), regions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [("", "全部年度")] + [(y, f"{y}年") for y in years]
+        self.fields["region"].choices = [("", "全部区划")] + [(r.pk, r.name) for r in regions]
+
+
+class WorkbookUploadForm(forms.Form):
+    file = forms.FileField(label="项目工作簿（.xlsx）")
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError(f"“{upload.name}”不是 .xlsx 工作簿：请上传用“下载空白模板”填写的项目工作簿")
+        if upload.size > 20 * 1024 * 1024:
+            raise forms.ValidationError("文件超过 20 MB，请确认是否为项目工作簿")
+        return upload

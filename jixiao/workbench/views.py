@@ -1,0 +1,339 @@
+"""Pages of the web workbench. Thin: every read goes through a selector (which applies the user's
+scope), every change through a service (which writes the audit row)."""
+
+from __future__ import annotations
+
+import tempfile
+from fractions import Fraction
+from pathlib import Path
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from jixiao.accounts.selectors import regions_visible, user_scope
+from jixiao.changelog.models import ChangeRecord
+from jixiao.common.numbers import fen_to_wan, fmt_fixed, fmt_percent, fmt_wan
+from jixiao.common.problems import InputInvalid
+from jixiao.evaluations.inputs import QUALITATIVE_BANDS
+from jixiao.evaluations.models import IndicatorScore
+from jixiao.evaluations.rescoring import editable_fields, evaluation_rescore, indicator_score_update
+from jixiao.evaluations.selectors import indicator_rows_from_db
+from jixiao.projects import selectors as project_selectors
+from jixiao.projects import services as project_services
+from jixiao.reports import downloads
+from jixiao.workbench.forms import ProjectFilterForm, WorkbookUploadForm
+
+PAGE_SIZE = 20
+TABS = [
+    ("basic", "基本信息"), ("funds", "资金"), ("targets", "绩效目标"), ("scores", "指标评分"),
+    ("survey", "满意度"), ("interviews", "访谈"), ("report", "报告"), ("changes", "变更记录"),
+]
+TAB_KEYS = {key for key, _ in TABS}
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@require_GET
+def healthz(request):
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def _rate_percent(rate: Fraction | None) -> float | None:
+    """For the charts only (ECharts takes numbers); printed figures use fmt_percent."""
+    return float(round(rate * 100, 2)) if rate is not None else None
+
+
+@login_required
+@require_GET
+def dashboard(request):
+    years_form_value = request.GET.get("year") or ""
+    year = int(years_form_value) if years_form_value.isdigit() else None
+    board = project_selectors.dashboard_for(user=request.user, year=year)
+    chart = {
+        "counties": [row.region for row in board.by_county],
+        "execution": [_rate_percent(row.execution_rate) for row in board.by_county],
+        "targets": [_rate_percent(row.target_rate) for row in board.by_county],
+        "scores": [float(round(row.average_score, 2)) if row.average_score is not None else None
+                   for row in board.by_county],
+        "grades": [{"name": g, "value": board.grades.get(g, 0)} for g in ("优", "良", "中", "差")],
+    }
+    rows = [
+        {
+            "region": row.region, "projects": row.projects,
+            "budget": fmt_wan(fen_to_wan(row.budget_fen)), "spent": fmt_wan(fen_to_wan(row.spent_fen)),
+            "execution": fmt_percent(row.execution_rate) if row.execution_rate is not None else "—",
+            "targets": f"{row.targets_met}/{row.targets_counted}",
+            "target_rate": fmt_percent(row.target_rate) if row.target_rate is not None else "—",
+            "average": fmt_fixed(row.average_score) if row.average_score is not None else "—",
+        }
+        for row in board.by_county
+    ]
+    recent = (project_selectors.projects_visible(request.user).filter(current_evaluation__isnull=False)
+              .select_related("region", "current_evaluation").order_by("-current_evaluation__updated_at")[:8])
+    return render(request, "workbench/dashboard.html", {
+        "board": board, "chart": chart, "rows": rows, "recent": recent,
+        "average": fmt_fixed(board.average_score) if board.average_score is not None else "—",
+        "budget": fmt_wan(fen_to_wan(board.budget_fen)), "spent": fmt_wan(fen_to_wan(board.spent_fen)),
+        "execution": fmt_percent(Fraction(board.spent_fen, board.budget_fen)) if board.budget_fen else "—",
+    })
+
+
+@login_required
+@require_GET
+def project_list(request):
+    user = request.user
+    regions = regions_visible(user).filter(level__in=["province", "city", "county", "zone", "township"])
+    form = ProjectFilterForm(request.GET or None, years=project_selectors.project_years(user=user), regions=regions)
+    filters = project_selectors.ProjectFilters()
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        filters = project_selectors.ProjectFilters(q=data["q"].strip(), year=data["year"], region_id=data["region"],
+                                                   grade=data["grade"], project_type=data["project_type"])
+    page = Paginator(project_selectors.project_list(user=user, filters=filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "query": query.urlencode(),
+               "can_upload": user_scope(user).manages_projects}
+    template = "workbench/_project_table.html" if request.htmx else "workbench/project_list.html"
+    return render(request, template, context)
+
+
+def _tab_context(request, project, tab: str) -> dict:
+    evaluation = project.current_evaluation
+    figures = evaluation.figures if evaluation else {}
+    context = {"project": project, "evaluation": evaluation, "figures": figures, "tab": tab}
+    if tab == "scores" and evaluation:
+        context["can_score"] = project_selectors.project_can_score(request.user, project)
+        context["indicators"] = _indicator_view(evaluation)
+        context["bands"] = QUALITATIVE_BANDS
+    elif tab == "survey" and figures.get("survey"):
+        context["survey_view"] = _survey_view(figures["survey"])
+    elif tab == "interviews":
+        context["interviews"] = project.interviews.all()
+    elif tab == "basic":
+        context["policies"] = project.policies.all()
+        context["assignments"] = project.assignments.select_related("user")
+    elif tab == "changes":
+        context["changes"] = ChangeRecord.objects.filter(project=project).order_by("-at", "-id")[:200]
+    elif tab == "report":
+        context["can_manage"] = project_selectors.project_can_manage(request.user, project)
+    return context
+
+
+def _survey_view(survey: dict) -> dict:
+    """The printed survey figures arranged as table rows (options actually used, in A–E order)."""
+    used = [o for o in survey["options"] if o["letter"] in survey["options_used"]]
+    return {
+        "options": [f"{o['letter']} {o['label']}" for o in used],
+        "coefficients": [survey["coefficients"][o["letter"]] for o in used],
+        "questions": [
+            {"number": q["number"], "text": q["text"], "weight": q["weight"], "score": q["score"],
+             "cells": [f"{q['counts'][o['letter']]}（{q['shares'][o['letter']]}）" for o in used]}
+            for q in survey["questions"]
+        ],
+    }
+
+
+def _indicator_view(evaluation) -> list[dict]:
+    rows = {r.code: r for r in indicator_rows_from_db(evaluation)}
+    out = []
+    for score in IndicatorScore.objects.filter(evaluation=evaluation).order_by("position"):
+        row = rows[score.code]
+        is_leaf = score.rule != ""
+        out.append({
+            "score": score, "row": row, "is_leaf": is_leaf,
+            "editable": editable_fields(row) if is_leaf else (),
+            "weight": fmt_fixed(score.weight), "value": fmt_fixed(score.score),
+            "manual_score": "" if row.manual_score is None else f"{row.manual_score.normalize():f}",
+            "actual": "" if row.actual is None else f"{row.actual.normalize():f}",
+            "missing_items": "" if row.missing_items is None else str(row.missing_items),
+        })
+    return out
+
+
+@login_required
+@require_GET
+def project_detail(request, pk: int):
+    project = project_selectors.project_get_visible(user=request.user, pk=pk)
+    tab = request.GET.get("tab", "basic")
+    if tab not in TAB_KEYS:
+        tab = "basic"
+    context = _tab_context(request, project, tab)
+    context.update({
+        "tabs": TABS,
+        "can_manage": project_selectors.project_can_manage(request.user, project),
+    })
+    return render(request, "workbench/project_detail.html", context)
+
+
+@login_required
+@require_GET
+def project_tab(request, pk: int, tab: str):
+    project = project_selectors.project_get_visible(user=request.user, pk=pk)
+    if tab not in TAB_KEYS:
+        raise Http404("没有这个标签页")
+    if not request.htmx:
+        return redirect(f"{reverse('project_detail', args=[project.pk])}?tab={tab}")
+    return render(request, f"workbench/tabs/{tab}.html", _tab_context(request, project, tab))
+
+
+def _current_evaluation(project):
+    if project.current_evaluation is None:
+        raise Http404("该项目还没有评价结果")
+    return project.current_evaluation
+
+
+def _leaf_context(project, evaluation, code: str, *, rescored=None, problems=None, saved=False, raw=None):
+    row = next((r for r in indicator_rows_from_db(evaluation) if r.code == code), None)
+    if row is None:
+        raise Http404("没有这个指标")
+    if rescored is not None:
+        leaf = rescored.leaf()
+        total, grade, leaf_score = rescored.result.total, rescored.result.grade, leaf.score
+    else:
+        total, grade = evaluation.total_score, evaluation.grade
+        leaf_score = IndicatorScore.objects.get(evaluation=evaluation, code=code).score
+    return {
+        "project": project, "evaluation": evaluation, "row": row, "editable": editable_fields(row),
+        "raw": raw or {}, "problems": problems or [], "saved": saved,
+        "leaf_score": fmt_fixed(leaf_score), "total": fmt_fixed(total), "grade": grade,
+    }
+
+
+@login_required
+@require_POST
+def indicator_preview(request, pk: int, code: str):
+    """As the user types: the leaf's score, the total and the grade it would give; nothing saved."""
+    project = project_selectors.project_get_for_scoring(user=request.user, pk=pk)
+    evaluation = _current_evaluation(project)
+    raw = {k: request.POST.get(k, "") for k in ("manual_score", "band", "missing_items", "actual", "evidence")
+           if k in request.POST}
+    try:
+        rescored = evaluation_rescore(evaluation, code, raw)
+    except InputInvalid as exc:
+        return render(request, "workbench/_leaf_preview.html",
+                      _leaf_context(project, evaluation, code, problems=exc.problems, raw=raw))
+    return render(request, "workbench/_leaf_preview.html",
+                  _leaf_context(project, evaluation, code, rescored=rescored, raw=raw))
+
+
+@login_required
+@require_POST
+def indicator_update(request, pk: int, code: str):
+    project = project_selectors.project_get_for_scoring(user=request.user, pk=pk)
+    evaluation = _current_evaluation(project)
+    raw = {k: request.POST.get(k, "") for k in ("manual_score", "band", "missing_items", "actual", "evidence")
+           if k in request.POST}
+    try:
+        rescored = indicator_score_update(actor=request.user, evaluation=evaluation, code=code, raw=raw)
+    except InputInvalid as exc:
+        context = _leaf_context(project, evaluation, code, problems=exc.problems, raw=raw)
+        return render(request, "workbench/_leaf_preview.html", context, status=200 if request.htmx else 400)
+    evaluation.refresh_from_db()
+    if not request.htmx:
+        messages.success(request, f"已保存：总分 {fmt_fixed(rescored.result.total)}，等级 {rescored.result.grade}")
+        return redirect(f"{reverse('project_detail', args=[project.pk])}?tab=scores")
+    context = _tab_context(request, project, "scores")
+    context["evaluation"] = evaluation
+    context["saved_code"] = code
+    return render(request, "workbench/_scores_saved.html", context)
+
+
+@login_required
+def project_upload(request):
+    scope = user_scope(request.user)
+    if not scope.manages_projects:
+        return render(request, "workbench/forbidden.html", {"reason": f"您的角色（{scope.role_label}）不能导入项目"},
+                      status=403)
+    form = WorkbookUploadForm(request.POST or None, request.FILES or None)
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        with tempfile.TemporaryDirectory(prefix="jixiao-upload-") as tmp:
+            path = Path(tmp) / "upload.xlsx"
+            with path.open("wb") as out:
+                for chunk in upload.chunks():
+                    out.write(chunk)
+            try:
+                evaluation = project_services.project_import_workbook(actor=request.user, path=path,
+                                                                      file_name=upload.name)
+            except InputInvalid as exc:
+                problems = exc.problems
+            else:
+                messages.success(request, f"已导入“{evaluation.project}”：总分 {fmt_fixed(evaluation.total_score)}，"
+                                          f"等级 {evaluation.grade}")
+                return redirect("project_detail", pk=evaluation.project_id)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "workbench/project_upload.html", {"form": form, "problems": problems}, status=status)
+
+
+@login_required
+@require_POST
+def project_delete(request, pk: int):
+    project = project_selectors.project_get_for_manage(user=request.user, pk=pk)
+    label = str(project)
+    project_services.project_delete(actor=request.user, project=project)
+    messages.success(request, f"已删除项目“{label}”")
+    return redirect("project_list")
+
+
+def _attachment(data: bytes, filename: str, content_type: str) -> FileResponse:
+    from io import BytesIO
+
+    return FileResponse(BytesIO(data), as_attachment=True, filename=filename, content_type=content_type)
+
+
+@login_required
+@require_GET
+def download_blank_template(request):
+    key = request.GET.get("indicators", "")
+    from jixiao.indicators.templates import list_templates
+
+    if key and key not in dict(list_templates()):
+        raise Http404("没有这个指标体系模板")
+    return _attachment(downloads.blank_workbook(key), "项目工作簿（空白）.xlsx", XLSX)
+
+
+def _file_stem(project) -> str:
+    return f"{project.year}年{project.name}"
+
+
+@login_required
+@require_GET
+def download_report_docx(request, pk: int):
+    project = project_selectors.project_get_visible(user=request.user, pk=pk)
+    data = downloads.evaluation_report_docx(_current_evaluation(project))
+    return _attachment(data, f"{_file_stem(project)}绩效自评报告.docx", DOCX)
+
+
+@login_required
+@require_GET
+def download_report_pdf(request, pk: int):
+    project = project_selectors.project_get_visible(user=request.user, pk=pk)
+    data = downloads.evaluation_report_pdf(_current_evaluation(project))
+    if data is None:
+        return render(request, "workbench/forbidden.html",
+                      {"reason": "服务器未安装 LibreOffice，无法生成 PDF；请下载 Word 版本"}, status=503)
+    return _attachment(data, f"{_file_stem(project)}绩效自评报告.pdf", "application/pdf")
+
+
+@login_required
+@require_GET
+def download_score_sheet(request, pk: int):
+    project = project_selectors.project_get_visible(user=request.user, pk=pk)
+    data = downloads.evaluation_score_sheet(_current_evaluation(project))
+    return _attachment(data, f"{_file_stem(project)}评分表.xlsx", XLSX)
+
+
+@login_required
+@require_GET
+def download_project_workbook(request, pk: int):
+    project = project_selectors.project_get_visible(user=request.user, pk=pk)
+    data = downloads.project_workbook(_current_evaluation(project))
+    return _attachment(data, f"{_file_stem(project)}项目工作簿.xlsx", XLSX)

@@ -1,0 +1,78 @@
+"""A small invented world for access tests: regions below two counties, one project per region
+level, and one user per role (Healthchecks-style personas)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from jixiao.accounts.services import project_assignment_create, user_create
+from jixiao.evaluations.engine import evaluate
+from jixiao.evaluations.figures import build_figures
+from jixiao.projects.models import Project
+from jixiao.projects.services import project_store_evaluation
+from jixiao.regions.models import Region
+from tests.factories import sample_project
+
+PASSWORD = "Persona-pass-2026"
+
+
+def store(project_input) -> Project:
+    result = evaluate(project_input)
+    evaluation = project_store_evaluation(actor=None, result=result, figures=build_figures(result), source_file="t.xlsx")
+    return evaluation.project
+
+
+@dataclass
+class World:
+    projects: dict[str, Project] = field(default_factory=dict)  # key → project
+    users: dict[str, object] = field(default_factory=dict)  # persona → user
+    regions: dict[str, Region] = field(default_factory=dict)
+
+
+# persona → (role, region key or None)
+PERSONAS = {
+    "admin": ("admin", None),
+    "city": ("city", "kunming"),
+    "county_yl": ("county", "yiliang"),
+    "county_fm": ("county", "fumin"),
+    "town_yl": ("township", "yl_town"),
+    "village_yl": ("village", "yl_village"),
+    "finance_city": ("finance", "kunming"),
+    "finance_fm": ("finance", "fumin"),
+    "evaluator": ("evaluator", None),
+}
+
+# Which projects each persona sees (project keys), and which of those they may manage / score.
+VISIBLE = {
+    "admin": {"kunming", "yiliang", "fumin", "yl_town", "yl_village"},
+    "city": {"kunming", "yiliang", "fumin", "yl_town", "yl_village"},
+    "county_yl": {"yiliang", "yl_town", "yl_village"},
+    "county_fm": {"fumin"},
+    "town_yl": {"yl_town", "yl_village"},
+    "village_yl": {"yl_village"},
+    "finance_city": {"kunming", "yiliang", "fumin", "yl_town", "yl_village"},
+    "finance_fm": {"fumin"},
+    "evaluator": {"fumin"},
+}
+MANAGES = {p: (set() if p.startswith("finance") or p == "evaluator" else VISIBLE[p]) for p in VISIBLE}
+SCORES = {p: (VISIBLE[p] if p == "evaluator" else MANAGES[p]) for p in VISIBLE}
+
+
+def build_world() -> World:
+    world = World()
+    kunming = Region.objects.get(code="530100")
+    yiliang = Region.objects.get(code="530125")
+    fumin = Region.objects.get(code="530124")
+    town = Region.objects.create(code="T-YL-01", name="测试街道", level=Region.Level.TOWNSHIP, parent=yiliang)
+    village = Region.objects.create(code="T-YL-01-01", name="测试社区", level=Region.Level.VILLAGE, parent=town)
+    world.regions = {"kunming": kunming, "yiliang": yiliang, "fumin": fumin, "yl_town": town, "yl_village": village}
+    for key, region in world.regions.items():
+        world.projects[key] = store(sample_project(
+            name=f"测试项目-{key}", owner_unit=f"测试单位-{key}", region_code=region.code, region_name=region.name,
+        ))
+    for persona, (role, region_key) in PERSONAS.items():
+        world.users[persona] = user_create(actor=None, username=persona, password=PASSWORD, role=role,
+                                           region=world.regions.get(region_key) if region_key else None,
+                                           check_password=False)
+    project_assignment_create(actor=None, user=world.users["evaluator"], project=world.projects["fumin"])
+    return world

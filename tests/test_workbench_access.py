@@ -1,0 +1,123 @@
+"""The access matrix: every role × projects inside and outside its subtree × every list, detail,
+tab, download and edit URL. Allowed rows appear; guessed URLs answer 404 (not visible) or 403
+(visible but read-only)."""
+
+import re
+
+import pytest
+from django.test import Client
+
+from jixiao.changelog.models import ChangeRecord
+from jixiao.evaluations.models import IndicatorScore
+from jixiao.projects.models import Project
+from jixiao.workbench.views import TAB_KEYS
+from tests.personas import MANAGES, PERSONAS, SCORES, VISIBLE, build_world
+
+pytestmark = pytest.mark.django_db
+
+READ_URLS = ["/projects/{pk}/", "/projects/{pk}/report.docx", "/projects/{pk}/scores.xlsx",
+             "/projects/{pk}/workbook.xlsx"]
+
+
+@pytest.fixture
+def world():
+    return build_world()
+
+
+def client_for(world, persona) -> Client:
+    client = Client()
+    client.force_login(world.users[persona])
+    return client
+
+
+def listed_ids(html: str) -> set[int]:
+    return {int(x) for x in re.findall(r'data-project="(\d+)"', html)}
+
+
+@pytest.mark.parametrize("persona", list(PERSONAS))
+def test_lists_and_dashboard_show_exactly_the_subtree(world, persona):
+    client = client_for(world, persona)
+    expected = {world.projects[k].pk for k in VISIBLE[persona]}
+    response = client.get("/projects/")
+    assert response.status_code == 200
+    assert listed_ids(response.content.decode()) == expected
+    # filtering by a region outside the subtree shows nothing from outside
+    response = client.get("/projects/", {"region": world.regions["fumin"].pk})
+    assert listed_ids(response.content.decode()) <= expected
+    response = client.get("/")
+    assert response.status_code == 200
+    assert re.search(rf'id="card-projects">{len(expected)}<', response.content.decode())
+
+
+@pytest.mark.parametrize("persona", list(PERSONAS))
+def test_detail_tabs_and_downloads(world, persona):
+    client = client_for(world, persona)
+    for key, project in world.projects.items():
+        allowed = key in VISIBLE[persona]
+        for url in READ_URLS:
+            response = client.get(url.format(pk=project.pk))
+            assert response.status_code == (200 if allowed else 404), (persona, key, url)
+        for tab in TAB_KEYS:
+            response = client.get(f"/projects/{project.pk}/tab/{tab}/", HTTP_HX_REQUEST="true")
+            assert response.status_code == (200 if allowed else 404), (persona, key, tab)
+        if allowed:
+            assert f"测试项目-{key}" in client.get(f"/projects/{project.pk}/").content.decode()
+    # a guessed id that does not exist answers like one that is not visible
+    assert client.get(f"/projects/{max(p.pk for p in world.projects.values()) + 100}/").status_code == 404
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("persona", ["county_yl", "finance_fm"])
+def test_pdf_download_scoped(world, persona):
+    client = client_for(world, persona)
+    for key, project in world.projects.items():
+        status = client.get(f"/projects/{project.pk}/report.pdf").status_code
+        if key in VISIBLE[persona]:
+            assert status in (200, 503)  # 503 only where LibreOffice is missing
+        else:
+            assert status == 404
+
+
+@pytest.mark.parametrize("persona", list(PERSONAS))
+def test_score_edits(world, persona):
+    client = client_for(world, persona)
+    for key, project in world.projects.items():
+        expected = 200 if key in SCORES[persona] else (403 if key in VISIBLE[persona] else 404)
+        preview = client.post(f"/projects/{project.pk}/indicators/A21/preview/", {"manual_score": "3"},
+                              HTTP_HX_REQUEST="true")
+        assert preview.status_code == expected, (persona, key, "preview")
+        update = client.post(f"/projects/{project.pk}/indicators/A21/", {"manual_score": "3"}, HTTP_HX_REQUEST="true")
+        assert update.status_code == expected, (persona, key, "update")
+        stored = IndicatorScore.objects.get(evaluation=project.current_evaluation, code="A21").score
+        assert (stored == 3) == (expected == 200), (persona, key)
+
+
+@pytest.mark.parametrize("persona", list(PERSONAS))
+def test_delete(world, persona):
+    client = client_for(world, persona)
+    for key, project in world.projects.items():
+        expected = 302 if key in MANAGES[persona] else (403 if key in VISIBLE[persona] else 404)
+        response = client.post(f"/projects/{project.pk}/delete/")
+        assert response.status_code == expected, (persona, key)
+        assert Project.objects.filter(pk=project.pk).exists() == (expected != 302)
+    deletions = ChangeRecord.objects.filter(action="delete", object_type="项目").count()
+    assert deletions == len(MANAGES[persona])
+
+
+def test_anonymous_is_sent_to_login(world):
+    client = Client()
+    project = world.projects["yiliang"]
+    for url in ["/", "/projects/", f"/projects/{project.pk}/", f"/projects/{project.pk}/report.docx",
+                "/projects/upload/", "/projects/template.xlsx"]:
+        response = client.get(url)
+        assert response.status_code == 302 and response.url.startswith("/login/"), url
+    response = client.post(f"/projects/{project.pk}/indicators/A21/", {"manual_score": "3"})
+    assert response.status_code == 302
+    assert IndicatorScore.objects.get(evaluation=project.current_evaluation, code="A21").score == 10
+
+
+def test_get_cannot_change_anything(world):
+    client = client_for(world, "admin")
+    project = world.projects["yiliang"]
+    assert client.get(f"/projects/{project.pk}/delete/").status_code == 405
+    assert client.get(f"/projects/{project.pk}/indicators/A21/").status_code == 405
