@@ -109,6 +109,53 @@ def cmd_migrate(args) -> int:
     return 0
 
 
+def cmd_serve(args) -> int:
+    from jixiao.server import serve
+
+    return serve(host=args.host, port=args.port, demo=args.demo, workers=args.workers, threads=args.threads)
+
+
+def cmd_createadmin(args) -> int:
+    """A 系统管理员 login; the password is asked twice and checked by Django's validators."""
+    import getpass
+
+    _setup_django(migrate=True)
+    from jixiao.accounts.roles import Role
+    from jixiao.accounts.services import AccountError, user_create
+
+    password = os.environ.get("JIXIAO_ADMIN_PASSWORD") or getpass.getpass("密码：")
+    if not os.environ.get("JIXIAO_ADMIN_PASSWORD") and getpass.getpass("再次输入密码：") != password:
+        print("两次输入的密码不一致", file=sys.stderr)
+        return 1
+    try:
+        user_create(actor=None, username=args.username, password=password, role=Role.ADMIN)
+    except AccountError as exc:
+        print(f"未创建：{exc}", file=sys.stderr)
+        return 1
+    print(f"已创建系统管理员“{args.username}”")
+    return 0
+
+
+SYNTH_KINDS = ("projects",)  # what `jixiao synth` can generate; more kinds join this tuple
+
+
+def cmd_synth(args) -> int:
+    if args.n < 1:
+        print("--n 须为正整数", file=sys.stderr)
+        return 2
+    _setup_django(migrate=True)
+    from django.conf import settings
+
+    if args.kind == "projects":
+        from jixiao.demo.synth_projects import synth_projects_timed
+
+        stored, seconds = synth_projects_timed(args.n, args.seed)
+        what = "虚构项目（含评价）"
+    print(f"已生成并存入 {stored} 个{what}（种子 {args.seed}），用时 {seconds:.1f} 秒；"
+          f"数据库：{settings.DATABASES['default']['NAME']}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="jixiao", description="绩效：专项资金绩效评价与自评报告")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -131,6 +178,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-store", action="store_true", help="不写入数据库")
     p.add_argument("--no-pdf", action="store_true", help="不生成 PDF")
     p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("serve", help="启动网页工作台（生产级 WSGI 服务器 gunicorn）")
+    p.add_argument("--demo", action="store_true", help="首次启动时载入演示项目和各角色的演示账号，并打印登录信息")
+    p.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1；内网服务器用 0.0.0.0）")
+    p.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
+    p.add_argument("--workers", type=int, default=None, help="工作进程数（默认 CPU 核数 × 2，至少 2）")
+    p.add_argument("--threads", type=int, default=4, help="每个进程的线程数（默认 4）")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("createadmin", help="创建系统管理员账号（交互输入密码）")
+    p.add_argument("username")
+    p.set_defaults(func=cmd_createadmin)
+
+    p = sub.add_parser("synth", help="生成虚构的演示数据并存入数据库（用于演示、测试和性能测试）")
+    p.add_argument("kind", choices=SYNTH_KINDS, help="生成什么：projects（县级专项资金项目及其评价）")
+    p.add_argument("--n", type=int, default=100, help="生成数量（默认 100）")
+    p.add_argument("--seed", type=int, default=1, help="随机种子，相同种子生成相同数据（默认 1）")
+    p.set_defaults(func=cmd_synth)
 
     p = sub.add_parser("migrate", help="创建或升级数据库（默认 SQLite，设置 JIXIAO_DATABASE_URL 使用 PostgreSQL）")
     p.set_defaults(func=cmd_migrate)

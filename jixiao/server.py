@@ -56,6 +56,7 @@ def run_gunicorn(host: str, port: int, *, workers: int, threads: int) -> None:
                 # Path only, never the query string: a search box may hold an ID number.
                 "access_log_format": '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms',
                 "proc_name": "jixiao",
+                "control_socket_disable": True,  # no socket in the user's home; stop with Ctrl+C or a signal
             }
             for key, value in options.items():
                 self.cfg.set(key, value)
