@@ -67,3 +67,6 @@ class IndicatorScore(models.Model):
         verbose_name_plural = "指标得分"
         ordering = ["evaluation", "position"]
         constraints = [models.UniqueConstraint(fields=["evaluation", "code"], name="indicator_score_unique_code")]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"

@@ -1,0 +1,19 @@
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.permissions import IsAuthenticated
+
+from jixiao.api import views
+
+app_name = "api"
+
+urlpatterns = [
+    path("projects/", views.ProjectListView.as_view(), name="project-list"),
+    path("projects/<int:pk>/", views.ProjectDetailView.as_view(), name="project-detail"),
+    path("projects/<int:pk>/evaluation/", views.ProjectEvaluationView.as_view(), name="project-evaluation"),
+    path("projects/<int:pk>/indicators/<str:code>/", views.IndicatorUpdateView.as_view(), name="indicator-update"),
+    path("projects/<int:pk>/changes/", views.ProjectChangesView.as_view(), name="project-changes"),
+    # The document describes what the data looks like: logged-in users only, like the data itself.
+    path("schema/", SpectacularAPIView.as_view(permission_classes=[IsAuthenticated]), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema", permission_classes=[IsAuthenticated]),
+         name="docs"),
+]
