@@ -3,6 +3,8 @@ acting user, changes the data in one transaction and records the change."""
 
 from __future__ import annotations
 
+import dataclasses
+
 from django.db import transaction
 
 from jixiao.changelog.models import ChangeRecord
@@ -217,7 +219,10 @@ def project_import_workbook(*, actor, path, file_name: str = "") -> Evaluation:
                                      f"同名项目已由“{existing.region.name}”登记，您无权覆盖", file_name))
     if data_problems:
         raise InputInvalid(data_problems)
-    result = evaluate(data)
+    try:
+        result = evaluate(data)
+    except InputInvalid as exc:  # scoring problems: name the uploaded file like the reader's do
+        raise InputInvalid([dataclasses.replace(p, file=p.file or file_name) for p in exc.problems]) from None
     with transaction.atomic():
         return project_store_evaluation(actor=actor, result=result, figures=build_figures(result), source_file=file_name)
 

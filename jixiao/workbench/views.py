@@ -256,7 +256,7 @@ def project_upload(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         with tempfile.TemporaryDirectory(prefix="jixiao-upload-") as tmp:
-            path = Path(tmp) / "upload.xlsx"
+            path = Path(tmp) / (Path(upload.name).name or "upload.xlsx")  # problems name the user's file
             with path.open("wb") as out:
                 for chunk in upload.chunks():
                     out.write(chunk)

@@ -1,0 +1,88 @@
+"""`jixiao serve --demo` end to end: the README's main command on the embedded SQLite, served by
+gunicorn with WhiteNoise; logins for every role; a second start does not load the demo twice."""
+
+import http.cookiejar
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import pytest
+
+from jixiao.demo.workbench import DEMO_LOGINS, DEMO_PASSWORD
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _start(home, port):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("JIXIAO_")}  # SQLite, even in the PG run
+    env["JIXIAO_HOME"] = str(home)
+    return subprocess.Popen([sys.executable, "-m", "jixiao", "serve", "--demo", "--port", str(port), "--workers", "2"],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def _wait(url, proc, timeout=240):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(f"serve exited early: {proc.stdout.read()}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                return response.read()
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(0.5)
+    raise AssertionError("serve did not answer in time")
+
+
+def _stop(proc) -> str:
+    proc.terminate()
+    try:
+        out, _ = proc.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        out, _ = proc.communicate()
+    return out
+
+
+@pytest.mark.slow
+def test_serve_demo_end_to_end(tmp_path):
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    proc = _start(tmp_path, port)
+    try:
+        assert _wait(f"{base}/healthz", proc) == b"ok"
+        static = urllib.request.urlopen(f"{base}/static/vendor/echarts/echarts.min.js", timeout=10)
+        assert static.status == 200 and len(static.read()) > 500_000
+        jar = http.cookiejar.CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        login_page = opener.open(f"{base}/login/", timeout=10).read().decode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', login_page).group(1)
+        data = urllib.parse.urlencode({"username": "county_yl", "password": DEMO_PASSWORD,
+                                       "csrfmiddlewaretoken": token}).encode()
+        request = urllib.request.Request(f"{base}/login/", data=data, headers={"Referer": f"{base}/login/"})
+        dashboard = opener.open(request, timeout=30).read().decode()
+        assert "宜良县绩效工作台" in dashboard and "county_yl" in dashboard
+        listing = opener.open(f"{base}/projects/", timeout=30).read().decode()
+        assert "宜良县" in listing and "昆明市残疾人联合会" not in listing  # the city's seed projects stay hidden
+    finally:
+        output = _stop(proc)
+    assert "演示账号" in output and DEMO_PASSWORD in output
+    for login in DEMO_LOGINS:
+        assert login.username in output
+    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+    # second start: the demo is already there, nothing loaded twice
+    proc = _start(tmp_path, port)
+    try:
+        _wait(f"{base}/healthz", proc)
+    finally:
+        output = _stop(proc)
+    assert "首次启动演示" not in output and "演示账号" in output
