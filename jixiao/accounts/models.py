@@ -38,3 +38,10 @@ class ProjectAssignment(models.Model):
 
     def __str__(self):
         return f"{self.user.get_username()} → {self.project}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        profile = Profile.objects.filter(user_id=self.user_id).first()
+        if profile is None or profile.role != Role.EVALUATOR:
+            raise ValidationError("只能把项目委托给“第三方评价”角色的用户")
