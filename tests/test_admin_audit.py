@@ -1,0 +1,86 @@
+"""Master data in Django admin (系统管理): only admins get in, every edit leaves an audit row, and the
+default grade scale kept there is the one uploads use."""
+
+import io
+import re
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from jixiao.accounts.models import Profile
+from jixiao.changelog.models import ChangeRecord
+from jixiao.indicators.models import GradeBand, GradeScale
+from jixiao.projects.models import Project
+from jixiao.regions.models import Region
+from jixiao.workbooks.writer import write_workbook
+from tests.factories import sample_project
+from tests.personas import build_world
+
+pytestmark = pytest.mark.django_db
+
+
+def _admin(world) -> Client:
+    client = Client()
+    client.force_login(world.users["admin"])
+    return client
+
+
+@pytest.mark.parametrize("persona", ["city", "county_yl", "finance_city", "evaluator"])
+def test_only_admins_reach_admin(persona):
+    world = build_world()
+    client = Client()
+    client.force_login(world.users[persona])
+    response = client.get("/admin/")
+    assert response.status_code == 302 and "/admin/login/" in response.url
+
+
+def test_region_edit_in_admin_is_audited():
+    world = build_world()
+    client = _admin(world)
+    town = world.regions["yl_town"]
+    url = f"/admin/regions/region/{town.pk}/change/"
+    form = client.get(url).content.decode()
+    assert "测试街道" in form
+    response = client.post(url, {"code": town.code, "gb_code": "", "name": "测试镇", "short_name": "", "aliases": "[]",
+                                 "level": "township", "parent": world.regions["yiliang"].pk,
+                                 "city_share": "", "county_share": ""})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    record = ChangeRecord.objects.filter(object_type="行政区划", action="update").get()
+    assert record.changes["名称"] == ["测试街道", "测试镇"] and record.actor_label == "admin"
+
+
+def test_user_created_in_admin_needs_a_region_matching_its_role():
+    world = build_world()
+    client = _admin(world)
+    base = {"username": "newcounty", "password1": "Xk2#pq9!Lm-27", "password2": "Xk2#pq9!Lm-27", "usable_password": "true",
+            "profile-TOTAL_FORMS": "1", "profile-INITIAL_FORMS": "0", "profile-MIN_NUM_FORMS": "0",
+            "profile-MAX_NUM_FORMS": "1", "profile-0-role": "county", "profile-0-full_name": ""}
+    bad = client.post("/admin/auth/user/add/", {**base, "profile-0-region": world.regions["kunming"].pk})
+    assert bad.status_code == 200 and "县（市、区）" in bad.content.decode()
+    assert not get_user_model().objects.filter(username="newcounty").exists()
+    good = client.post("/admin/auth/user/add/", {**base, "profile-0-region": world.regions["fumin"].pk})
+    assert good.status_code == 302
+    assert Profile.objects.get(user__username="newcounty").region == world.regions["fumin"]
+    assert ChangeRecord.objects.filter(object_type="用户", action="create", actor_label="admin").exists()
+
+
+def test_default_grade_scale_from_admin_applies_to_uploads(tmp_path, monkeypatch):
+    world = build_world()
+    monkeypatch.setattr("jixiao.workbooks.writer._grade_scale_text", lambda scale: "")  # 等级阈值 left blank
+    scale = GradeScale.objects.get(is_default=True)
+    GradeBand.objects.filter(scale=scale, grade="优").update(lower_bound=Decimal("99.6"))
+    path = tmp_path / "p.xlsx"
+    write_workbook(path, sample_project(name="阈值项目", region_code="530125", region_name="宜良县"))
+    upload = io.BytesIO(path.read_bytes())
+    upload.name = "p.xlsx"
+    client = Client()
+    client.force_login(world.users["county_yl"])
+    client.post("/projects/upload/", {"file": upload})
+    evaluation = Project.objects.get(name="阈值项目").current_evaluation
+    assert str(evaluation.total_score) == "99.50" and evaluation.grade == "良"
+    assert evaluation.figures["grade_scale"][0] == {"grade": "优", "from": "99.6"}
+    page = client.get(f"/projects/{evaluation.project_id}/").content.decode()
+    assert re.search(r"优 ≥ 99.6", page)
+    assert Region.objects.count() > 0
