@@ -12,7 +12,7 @@ echo "== 安装系统依赖（LibreOffice Writer、Noto CJK 字体、PostgreSQL�
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends \
-  libreoffice-writer-nogui fonts-noto-cjk postgresql poppler-utils >/dev/null
+  libreoffice-writer-nogui fonts-noto-cjk postgresql poppler-utils chromium >/dev/null
 
 echo "== 安装 Python 依赖 =="
 python3 -m pip install -q --disable-pip-version-check -e ".[test]"
