@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
-echo "== 安装系统依赖（LibreOffice Writer、Noto CJK 字体、PostgreSQL、poppler） =="
+echo "== 安装系统依赖（LibreOffice Writer、Noto CJK 字体、PostgreSQL、poppler、Chromium） =="
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends \

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Avg, Count, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 
 from jixiao.accounts.selectors import user_scope
@@ -150,23 +150,27 @@ def _county_of(region: Region, by_id: dict[int, Region]) -> Region:
 def dashboard_for(*, user, year: int | None = None) -> Dashboard:
     """Projects, scores, grades, 预算执行率 and target completion for the user's region, by county.
 
-    Aggregated in SQL per project region, then rolled up to the county-level unit in Python
-    (regions are few; projects may be many)."""
+    Aggregated in SQL per project region and grade in one pass, then rolled up to the
+    county-level unit and to the totals in Python (regions are few; projects may be many).
+    One pass matters: on SQLite the money columns sit after each evaluation's ~30 KB of
+    ``figures``, so every scan of them reads the whole table."""
     projects = projects_visible(user)
     years = list(projects.order_by("-year").values_list("year", flat=True).distinct())
     if year:
         projects = projects.filter(year=year)
     evaluated = projects.filter(current_evaluation__isnull=False)
-    per_region = (
-        evaluated.values("region_id")
+    per_region_grade = (
+        evaluated.values("region_id", "current_evaluation__grade")
         .annotate(n=Count("id"), budget=Sum("current_evaluation__budget_fen"), spent=Sum("current_evaluation__spent_fen"),
                   counted=Sum("current_evaluation__targets_counted"), met=Sum("current_evaluation__targets_met"),
                   score_sum=Sum("current_evaluation__total_score"))
+        .order_by()
     )
     regions = {r.pk: r for r in Region.objects.all()}
     rows: dict[int, CountyRow] = {}
     score_sums: dict[int, Fraction] = {}
-    for agg in per_region:
+    grades: dict[str, int] = {}
+    for agg in per_region_grade:
         county = _county_of(regions[agg["region_id"]], regions)
         row = rows.setdefault(county.pk, CountyRow(county.short_name or county.name, 0, 0, 0, 0, 0, None))
         row.projects += agg["n"]
@@ -175,20 +179,20 @@ def dashboard_for(*, user, year: int | None = None) -> Dashboard:
         row.targets_counted += agg["counted"] or 0
         row.targets_met += agg["met"] or 0
         score_sums[county.pk] = score_sums.get(county.pk, Fraction(0)) + Fraction(agg["score_sum"] or 0)
+        grade = agg["current_evaluation__grade"]
+        grades[grade] = grades.get(grade, 0) + agg["n"]
     for pk, row in rows.items():
         row.average_score = score_sums[pk] / row.projects if row.projects else None
     ordered = sorted(rows.items(), key=lambda item: regions[item[0]].path)
-    totals = evaluated.aggregate(avg=Avg("current_evaluation__total_score"), budget=Sum("current_evaluation__budget_fen"),
-                                 spent=Sum("current_evaluation__spent_fen"))
-    grades = dict(evaluated.values_list("current_evaluation__grade").annotate(n=Count("id")).order_by())
+    evaluated_count = sum(row.projects for row in rows.values())
     return Dashboard(
         projects=projects.count(),
-        evaluated=evaluated.count(),
-        average_score=Fraction(totals["avg"]) if totals["avg"] is not None else None,
+        evaluated=evaluated_count,
+        average_score=sum(score_sums.values(), Fraction(0)) / evaluated_count if evaluated_count else None,
         grades=grades,
         by_county=[row for _, row in ordered],
-        budget_fen=totals["budget"] or 0,
-        spent_fen=totals["spent"] or 0,
+        budget_fen=sum(row.budget_fen for row in rows.values()),
+        spent_fen=sum(row.spent_fen for row in rows.values()),
         years=years,
         year=year,
     )
