@@ -136,13 +136,15 @@ def cmd_createadmin(args) -> int:
     return 0
 
 
-SYNTH_KINDS = ("projects",)  # what `jixiao synth` can generate; more kinds join this tuple
+SYNTH_KINDS = ("projects", "registry")  # what `jixiao synth` can generate; more kinds join this tuple
 
 
 def cmd_synth(args) -> int:
     if args.n < 1:
         print("--n 须为正整数", file=sys.stderr)
         return 2
+    if args.kind == "registry":
+        return _synth_registry(args)
     _setup_django(migrate=True)
     from django.conf import settings
 
@@ -154,6 +156,75 @@ def cmd_synth(args) -> int:
     print(f"已生成并存入 {stored} 个{what}（种子 {args.seed}），用时 {seconds:.1f} 秒；"
           f"数据库：{settings.DATABASES['default']['NAME']}")
     return 0
+
+
+def _synth_registry(args) -> int:
+    """An invented registry file (no database): .xlsx, .csv or .parquet."""
+    import time
+
+    from jixiao.registry.synth import write_registry
+
+    if not args.out:
+        print("请用 --out 指定输出文件（.xlsx、.csv 或 .parquet）", file=sys.stderr)
+        return 2
+    started = time.perf_counter()
+    try:
+        path = write_registry(args.out, args.n, args.seed, encoding=args.encoding)
+    except ValueError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    print(f"已生成虚构的残疾人登记名册 {path}：{args.n} 人（种子 {args.seed}），用时 {time.perf_counter() - started:.1f} 秒"
+          "（虚构数据，仅供测试和演示）")
+    return 0
+
+
+def cmd_import(args) -> int:
+    """`jixiao import registry FILE`: 0 all rows imported, 1 some rejected, 2 file unusable."""
+    from pathlib import Path as _Path
+
+    from jixiao.registry.sources import FileUnreadable
+
+    if not _Path(args.file).is_file():
+        print(f"找不到文件：{args.file}", file=sys.stderr)
+        return 2
+    _setup_django(migrate=True)
+    from django.contrib.auth import get_user_model
+
+    from jixiao.registry.importer import progress_file_writer, registry_import
+
+    actor = scope_path = None
+    if args.actor:
+        from jixiao.accounts.selectors import user_scope
+
+        actor = get_user_model().objects.filter(username=args.actor).first()
+        if actor is None:
+            print(f"没有用户“{args.actor}”", file=sys.stderr)
+            return 2
+        scope = user_scope(actor)
+        if not scope.sees_all:
+            if not scope.manages_projects or not scope.region_path:
+                print(f"用户“{args.actor}”（{scope.role_label}）不能导入名册", file=sys.stderr)
+                return 2
+            scope_path = scope.region_path
+    progress = progress_file_writer(_Path(args.progress)) if args.progress else None
+    try:
+        result = registry_import(args.file, actor=actor, dry_run=args.dry_run, strict=args.strict,
+                                 errors_path=args.errors, progress=progress, scope_path=scope_path)
+    except FileUnreadable as exc:
+        print(f"无法导入：{exc}", file=sys.stderr)
+        return 2
+    print(result.summary())
+    if result.error_files:
+        print(f"{result.problems} 个问题（{result.rejected} 行被拒绝），错误报告：{'、'.join(str(p) for p in result.error_files)}")
+    if args.progress:
+        import json
+
+        _Path(args.progress).with_suffix(".result.json").write_text(json.dumps({
+            "summary": result.summary(), "rows": result.rows, "created": result.created, "updated": result.updated,
+            "unchanged": result.unchanged, "rejected": result.rejected, "committed": result.committed,
+            "error_files": [str(p) for p in result.error_files], "exit": result.exit_status,
+        }, ensure_ascii=False), encoding="utf-8")
+    return result.exit_status
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -192,10 +263,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_createadmin)
 
     p = sub.add_parser("synth", help="生成虚构的演示数据并存入数据库（用于演示、测试和性能测试）")
-    p.add_argument("kind", choices=SYNTH_KINDS, help="生成什么：projects（县级专项资金项目及其评价）")
+    p.add_argument("kind", choices=SYNTH_KINDS, help="生成什么：projects（县级专项资金项目及其评价，存入数据库）；registry（虚构的残疾人登记名册文件，用 --out 指定）")
     p.add_argument("--n", type=int, default=100, help="生成数量（默认 100）")
     p.add_argument("--seed", type=int, default=1, help="随机种子，相同种子生成相同数据（默认 1）")
+    p.add_argument("--out", help="registry：输出文件（.xlsx、.csv 或 .parquet）")
+    p.add_argument("--encoding", default="utf-8-sig", choices=["utf-8-sig", "utf-8", "gb18030"],
+                   help="registry 输出 CSV 时的编码（默认 UTF-8 带 BOM）")
     p.set_defaults(func=cmd_synth)
+
+    p = sub.add_parser("import", help="导入名册：jixiao import registry 文件（.xlsx、.xls、.csv）")
+    p.add_argument("kind", choices=["registry"], help="registry：残疾人证登记名册")
+    p.add_argument("file")
+    p.add_argument("--dry-run", action="store_true", help="只校验（含与登记库比对），不写入")
+    p.add_argument("--strict", action="store_true", help="有任何一行被拒绝就全部不导入")
+    p.add_argument("--errors", help="错误报告路径（生成 路径.csv 和 路径.xlsx；默认在名册旁边）")
+    p.add_argument("--actor", help="以该用户的身份和辖区导入（网页导入使用；默认为命令行，不限辖区）")
+    p.add_argument("--progress", help=argparse.SUPPRESS)  # written by the web page's background import
+    p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("migrate", help="创建或升级数据库（默认 SQLite，设置 JIXIAO_DATABASE_URL 使用 PostgreSQL）")
     p.set_defaults(func=cmd_migrate)

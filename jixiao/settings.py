@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "jixiao.surveys",
     "jixiao.evaluations",
     "jixiao.changelog",
+    "jixiao.registry",
     "jixiao.workbench",
     "jixiao.api",
 ]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RegistryConfig(AppConfig):
+    name = "jixiao.registry"
+    verbose_name = "残疾人登记名册"

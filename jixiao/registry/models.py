@@ -1,0 +1,167 @@
+"""The registry of certified disabled persons (残疾人证登记名册), their households and their
+memberships in assistance programmes. Personal numbers are stored whole and masked when shown
+(``jixiao.common.pii``); every change of a person is a ``PersonChange`` row (who, when, old → new)."""
+
+from django.conf import settings
+from django.db import models
+
+
+class ImportBatch(models.Model):
+    """One run of ``jixiao import registry`` (or the web import): what came in and what it did."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "进行中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+        DRY_RUN = "dry_run", "仅校验"
+
+    file_name = models.CharField("文件", max_length=255)
+    started_at = models.DateTimeField("开始时间", auto_now_add=True)
+    finished_at = models.DateTimeField("结束时间", null=True, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, verbose_name="操作人")
+    actor_label = models.CharField("操作人（记录时）", max_length=150, blank=True)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.RUNNING)
+    strict = models.BooleanField("严格模式", default=False)
+    rows = models.PositiveIntegerField("数据行数", default=0)
+    created = models.PositiveIntegerField("新增", default=0)
+    updated = models.PositiveIntegerField("更新", default=0)
+    unchanged = models.PositiveIntegerField("无变化", default=0)
+    rejected = models.PositiveIntegerField("拒绝", default=0)
+    message = models.TextField("说明", blank=True)
+
+    class Meta:
+        verbose_name = "名册导入"
+        verbose_name_plural = "名册导入"
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self):
+        return f"{self.file_name}（{self.started_at:%Y-%m-%d %H:%M}）"
+
+
+class Household(models.Model):
+    region = models.ForeignKey("regions.Region", models.PROTECT, verbose_name="户籍地区划")
+    address = models.CharField("户籍地址", max_length=255, blank=True)
+    head = models.ForeignKey("Person", models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="户主")
+
+    class Meta:
+        verbose_name = "家庭户"
+        verbose_name_plural = "家庭户"
+
+
+class Person(models.Model):
+    class Sex(models.TextChoices):
+        MALE = "男", "男"
+        FEMALE = "女", "女"
+
+    id_number = models.CharField("身份证号", max_length=18, unique=True)
+    name = models.CharField("姓名", max_length=60)
+    sex = models.CharField("性别", max_length=1, choices=Sex.choices)  # from the ID's 17th digit
+    birth_date = models.DateField("出生日期")  # from the ID
+    # The most specific region of the table the code falls in (village → township → county); the
+    # code as given is kept beside it. Scoping uses region.path, like projects.
+    region = models.ForeignKey("regions.Region", models.PROTECT, related_name="persons", verbose_name="户籍地区划")
+    region_code = models.CharField("户籍地区划代码", max_length=12)
+    address = models.CharField("户籍地址", max_length=255, blank=True)
+    phone = models.CharField("联系电话", max_length=40, blank=True)
+    household = models.ForeignKey(Household, models.SET_NULL, null=True, blank=True, related_name="members",
+                                  verbose_name="家庭户", db_index=False)  # partial index below: most have none
+    relation_to_head = models.CharField("与户主关系", max_length=20, blank=True)
+    created_batch = models.ForeignKey(ImportBatch, models.SET_NULL, null=True, blank=True, related_name="+",
+                                      verbose_name="登记批次", db_index=False)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "残疾人"
+        verbose_name_plural = "残疾人"
+        # Indexes cost most of a bulk import's time (a million rows): only what pages filter on.
+        indexes = [models.Index(fields=["household"], name="person_household_idx",
+                                condition=models.Q(household__isnull=False))]
+
+    def __str__(self):
+        return self.name
+
+
+class Certificate(models.Model):
+    """The person's current 残疾人证. Its number is the ID followed by the category and level digits."""
+
+    class Category(models.IntegerChoices):
+        VISION = 1, "视力"
+        HEARING = 2, "听力"
+        SPEECH = 3, "言语"
+        PHYSICAL = 4, "肢体"
+        INTELLECTUAL = 5, "智力"
+        MENTAL = 6, "精神"
+        MULTIPLE = 7, "多重"
+
+    class Level(models.IntegerChoices):
+        ONE = 1, "一级"
+        TWO = 2, "二级"
+        THREE = 3, "三级"
+        FOUR = 4, "四级"
+
+    class Status(models.TextChoices):
+        VALID = "valid", "有效"
+        CANCELLED = "cancelled", "注销"
+
+    class CancelReason(models.TextChoices):
+        DEATH = "death", "死亡"
+        MOVED = "moved", "迁出"
+        OTHER = "other", "其他"
+
+    person = models.OneToOneField(Person, models.CASCADE, related_name="certificate", verbose_name="持证人")
+    number = models.CharField("残疾人证号", max_length=20)  # ID + 2 digits: unique because the person is
+    generation = models.PositiveSmallIntegerField("证件代别", null=True, blank=True, choices=[(2, "第二代"), (3, "第三代")])
+    category = models.PositiveSmallIntegerField("残疾类别", choices=Category.choices)
+    level = models.PositiveSmallIntegerField("残疾等级", choices=Level.choices)
+    status = models.CharField("证件状态", max_length=10, choices=Status.choices, default=Status.VALID)
+    cancel_reason = models.CharField("注销原因", max_length=10, choices=CancelReason.choices, blank=True)
+    cancel_date = models.DateField("注销日期", null=True, blank=True)
+    issued_on = models.DateField("发证日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "残疾人证"
+        verbose_name_plural = "残疾人证"
+
+
+class ProgrammeMembership(models.Model):
+    """Membership of an assistance programme (低保, 特困 …) over a period."""
+
+    class Programme(models.TextChoices):
+        URBAN_DIBAO = "urban_dibao", "城市低保"
+        RURAL_DIBAO = "rural_dibao", "农村低保"
+        TEKUN_CENTRAL = "tekun_central", "特困集中供养"
+        TEKUN_DISPERSED = "tekun_dispersed", "特困分散供养"
+        OTHER = "other", "其他"
+
+    person = models.ForeignKey(Person, models.CASCADE, related_name="memberships", verbose_name="人员")
+    programme = models.CharField("救助项目", max_length=20, choices=Programme.choices)
+    start = models.DateField("起始日期")
+    end = models.DateField("终止日期", null=True, blank=True)
+    monthly_fen = models.BigIntegerField("月保障金额（分）", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "救助项目"
+        verbose_name_plural = "救助项目"
+        ordering = ["person", "start"]
+
+
+class PersonChange(models.Model):
+    """History of a person: creation, every field change (old → new), and each unmasked view."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", "新增"
+        UPDATE = "update", "修改"
+        VIEW = "view", "查看完整号码"
+
+    person = models.ForeignKey(Person, models.CASCADE, related_name="history", verbose_name="人员")
+    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, verbose_name="操作人")
+    actor_label = models.CharField("操作人（记录时）", max_length=150)
+    batch = models.ForeignKey(ImportBatch, models.SET_NULL, null=True, blank=True, verbose_name="导入批次")
+    action = models.CharField("操作", max_length=10, choices=Action.choices)
+    changes = models.JSONField("变更内容", default=dict)  # field label → [old, new]
+
+    class Meta:
+        verbose_name = "人员变更记录"
+        verbose_name_plural = "人员变更记录"
+        ordering = ["-at", "-id"]
