@@ -212,6 +212,11 @@ def cmd_import(args) -> int:
                                  errors_path=args.errors, progress=progress, scope_path=scope_path)
     except FileUnreadable as exc:
         print(f"无法导入：{exc}", file=sys.stderr)
+        if args.progress:
+            import json
+
+            _Path(args.progress).with_suffix(".result.json").write_text(
+                json.dumps({"failure": f"无法导入：{exc}", "exit": 2}, ensure_ascii=False), encoding="utf-8")
         return 2
     print(result.summary())
     if result.error_files:
@@ -225,6 +230,33 @@ def cmd_import(args) -> int:
             "error_files": [str(p) for p in result.error_files], "exit": result.exit_status,
         }, ensure_ascii=False), encoding="utf-8")
     return result.exit_status
+
+
+def cmd_audit(args) -> int:
+    """Check a report for figures that disagree with each other (0 none, 1 findings, 2 unreadable)."""
+    import json
+
+    from jixiao.audit.document import DocumentUnreadable
+    from jixiao.audit.services import audit_annotate, audit_file
+
+    try:
+        report = audit_file(args.file)
+    except DocumentUnreadable as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    if args.annotate:
+        try:
+            out = audit_annotate(report, args.annotate)
+        except OSError as exc:
+            print(f"无法写入标注副本：{exc}", file=sys.stderr)
+            return 2
+    if args.format == "json":
+        print(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
+    else:
+        print(report.as_text())
+        if args.annotate:
+            print(f"已生成标注副本：{out}")
+    return 1 if report.findings else 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -280,6 +312,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--actor", help="以该用户的身份和辖区导入（网页导入使用；默认为命令行，不限辖区）")
     p.add_argument("--progress", help=argparse.SUPPRESS)  # written by the web page's background import
     p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("audit", help="审核报告（.docx / .txt）中前后不一致的数字、比率、等级、文号、单位和日期")
+    p.add_argument("file", help="要审核的报告（.docx，或每段一行、表格单元格以 Tab 开头的 .txt）")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="输出格式（默认 text）")
+    p.add_argument("--annotate", metavar="OUT", help="另存一份带批注的 .docx：每处问题加 Word 批注并标黄")
+    p.set_defaults(func=cmd_audit)
 
     p = sub.add_parser("migrate", help="创建或升级数据库（默认 SQLite，设置 JIXIAO_DATABASE_URL 使用 PostgreSQL）")
     p.set_defaults(func=cmd_migrate)

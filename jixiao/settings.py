@@ -161,6 +161,11 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "workbench/locked.html"
 AXES_VERBOSE = False
 
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # A registry import holds SQLite's single write lock for the whole run (it is one transaction);
+    # sessions written on every request must not wait for it, so on SQLite they live in files.
+    SESSION_ENGINE = "jixiao.accounts.sessions"
+    SESSION_FILE_PATH = str(JIXIAO_HOME / "sessions")
 SESSION_COOKIE_AGE = int(float(os.environ.get("JIXIAO_SESSION_HOURS", "8")) * 3600)
 SESSION_SAVE_EVERY_REQUEST = True  # the lifetime counts from the last request (idle timeout)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -8,5 +8,6 @@ admin.site.index_title = "主数据与用户管理"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("jixiao.api.urls")),
+    path("registry/", include("jixiao.registry.urls")),
     path("", include("jixiao.workbench.urls")),
 ]

@@ -10,6 +10,8 @@ class ChangeRecord(models.Model):
         UPDATE = "update", "修改"
         DELETE = "delete", "删除"
         IMPORT = "import", "导入"
+        VIEW = "view", "查看完整个人信息"
+        EXPORT = "export", "导出"
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
                               verbose_name="操作人")

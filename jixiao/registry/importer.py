@@ -264,7 +264,7 @@ def _compare(row: int, person: tuple, cert: tuple, held: dict) -> tuple[tuple | 
 
 
 def registry_import(path, *, actor=None, dry_run: bool = False, strict: bool = False, errors_path=None,
-                    progress: Callable[[int], None] | None = None, today: date | None = None,
+                    progress: Callable[[int, int | None], None] | None = None, today: date | None = None,
                     scope_path: str | None = None, parallel: bool = True) -> ImportResult:
     """Import a registry file. Raises FileUnreadable when the file cannot be used at all.
 
@@ -298,6 +298,7 @@ def registry_import(path, *, actor=None, dry_run: bool = False, strict: bool = F
             first = next(messages)
             if first[0] == "unreadable":
                 raise FileUnreadable(first[1])
+            total = first[2]
             for message in messages:
                 if message[0] != "chunk":
                     continue
@@ -311,7 +312,7 @@ def registry_import(path, *, actor=None, dry_run: bool = False, strict: bool = F
                 else:
                     _merge(persons, certificates, rows, result, sink, writer, actor, actor_label, batch.pk, now)
                 if progress:
-                    progress(result.rows)
+                    progress(result.rows, max(total or 0, result.rows) or None)
             writer.finish()
             result.rejected = len(sink.rows)
             result.problems = sink.count
@@ -371,12 +372,12 @@ def _merge(persons: list[tuple], certificates: list[tuple], rows: list[int], res
         result.updated += len(changed)
 
 
-def progress_file_writer(path: Path) -> Callable[[int], None]:
-    """A progress callback writing {"rows": n, "at": time} atomically (read by the web page)."""
+def progress_file_writer(path: Path) -> Callable[[int, int | None], None]:
+    """A progress callback writing {"rows": n, "total": about, "at": time} atomically (read by the web page)."""
 
-    def write(rows: int) -> None:
+    def write(rows: int, total: int | None = None) -> None:
         partial = path.with_suffix(".part")
-        partial.write_text(json.dumps({"rows": rows, "at": time.time()}), encoding="utf-8")
+        partial.write_text(json.dumps({"rows": rows, "total": total, "at": time.time()}), encoding="utf-8")
         partial.replace(path)
 
     return write

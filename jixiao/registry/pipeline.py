@@ -113,11 +113,11 @@ class _Screen:
 def messages(path, today: date, by_code, scope_path, stamp: Stamp) -> Iterator[tuple]:
     """Read, check and screen the file, a chunk at a time (see ``stream`` for the messages)."""
     try:
-        positions, _header, rows = open_registry(path)
+        positions, _header, rows, total = open_registry(path)
     except FileUnreadable as exc:
         yield ("unreadable", str(exc))
         return
-    yield ("header", positions)
+    yield ("header", positions, total)
     validator = ChunkValidator(positions, today)
     screen = _Screen(by_code, scope_path, stamp)
     id_at = positions["id_number"]
@@ -162,7 +162,7 @@ class WorkerFailed(RuntimeError):
 
 
 def stream(path, today: date, by_code, scope_path, stamp: Stamp, *, parallel: bool = True) -> Iterator[tuple]:
-    """Messages: ("unreadable", reason) | ("header", positions) | ("chunk", rows read, person tuples,
+    """Messages: ("unreadable", reason) | ("header", positions, about how many rows) | ("chunk", rows read, person tuples,
     certificate tuples, their row numbers, problems as tuples) … | ("done",). With ``parallel`` the
     reading runs in a worker process."""
     if not parallel:

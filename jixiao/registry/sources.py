@@ -49,7 +49,15 @@ def _csv_rows(path: Path) -> Iterator[list]:
         raise FileUnreadable(f"“{path.name}”不是有效的 CSV 文件：{exc}") from None
 
 
-def _sheet_rows(path: Path) -> Iterator[list]:
+def _csv_line_estimate(path: Path) -> int | None:
+    """About how many lines a CSV has (for a progress bar): its size over the mean length of the first lines."""
+    with path.open("rb") as handle:
+        sample = handle.read(1 << 16)
+    lines = sample.count(b"\n")
+    return int(path.stat().st_size / (len(sample) / lines)) if lines else None
+
+
+def _sheet_rows(path: Path) -> tuple[int | None, Iterator[list]]:
     from python_calamine import CalamineWorkbook
 
     try:
@@ -58,11 +66,12 @@ def _sheet_rows(path: Path) -> Iterator[list]:
         rows = sheet.iter_rows()
     except Exception as exc:  # calamine raises several kinds for damaged or mislabelled files
         raise FileUnreadable(f"无法读取“{path.name}”：不是有效的 Excel 工作簿，或文件已损坏（{type(exc).__name__}）") from None
-    yield from rows
+    return sheet.height, rows
 
 
-def open_registry(path) -> tuple[dict[str, int], int, Iterator[tuple[int, list]]]:
-    """(column key → position, header row number, iterator of (row number, cells)) for a file.
+def open_registry(path) -> tuple[dict[str, int], int, Iterator[tuple[int, list]], int | None]:
+    """(column key → position, header row number, iterator of (row number, cells), about how many data
+    rows follow — None when unknown) for a file.
 
     Raises FileUnreadable for an unknown format, an unreadable file or missing required columns."""
     path = Path(path)
@@ -70,9 +79,9 @@ def open_registry(path) -> tuple[dict[str, int], int, Iterator[tuple[int, list]]
         raise FileUnreadable(f"找不到文件“{path}”")
     suffix = path.suffix.lower()
     if suffix in SPREADSHEET_SUFFIXES:
-        rows = _sheet_rows(path)
+        total, rows = _sheet_rows(path)
     elif suffix == ".csv":
-        rows = _csv_rows(path)
+        total, rows = _csv_line_estimate(path), _csv_rows(path)
     else:
         raise FileUnreadable(f"不支持的文件格式“{path.suffix or '（无扩展名）'}”：请提供 .xlsx、.xls 或 .csv 文件")
     best: tuple[dict[str, int], list[str]] | None = None
@@ -80,7 +89,8 @@ def open_registry(path) -> tuple[dict[str, int], int, Iterator[tuple[int, list]]
     for number, cells in enumerate(rows, start=1):
         positions, missing = match_header(cells)
         if not missing:
-            return positions, number, ((n, cells) for n, cells in enumerate(rows, start=number + 1))
+            remaining = max(0, total - number) if total else None
+            return positions, number, ((n, cells) for n, cells in enumerate(rows, start=number + 1)), remaining
         if best is None or len(positions) > len(best[0]):
             best, header_row = (positions, missing), number
         if number >= HEADER_SEARCH_ROWS:

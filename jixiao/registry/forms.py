@@ -1,0 +1,29 @@
+from django import forms
+
+from jixiao.registry.models import Certificate
+
+
+class PersonFilterForm(forms.Form):
+    q = forms.CharField(label="搜索", required=False,
+                        widget=forms.TextInput(attrs={"placeholder": "姓名，或身份证号（全号或前几位）"}))
+    region = forms.TypedChoiceField(label="区划", required=False, coerce=int, empty_value=None)
+    category = forms.TypedChoiceField(label="类别", required=False, coerce=int, empty_value=None,
+                                      choices=[("", "全部类别")] + list(Certificate.Category.choices))
+    level = forms.TypedChoiceField(label="等级", required=False, coerce=int, empty_value=None,
+                                   choices=[("", "全部等级")] + list(Certificate.Level.choices))
+    status = forms.ChoiceField(label="状态", required=False,
+                               choices=[("", "全部状态")] + list(Certificate.Status.choices))
+
+    def __init__(self, *args, regions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = [("", "全部区划")] + [(r.pk, r.name) for r in regions]
+
+
+class RegistryUploadForm(forms.Form):
+    file = forms.FileField(label="名册文件（.xlsx、.xls 或 .csv）")
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".xlsx", ".xls", ".csv")):
+            raise forms.ValidationError(f"“{upload.name}”不是 .xlsx、.xls 或 .csv 文件")
+        return upload

@@ -1,0 +1,100 @@
+"""Reads of the registry, always through the user's scope (like projects: region subtree by path).
+
+Who sees the registry: 系统管理员 everything; 市级、县级、乡镇/街道、村/社区 and 财政审核 their region and
+below; 第三方评价 nobody (they are engaged for projects, not people). Whether ID and phone numbers
+may be shown whole is ``accounts.roles.SEES_PERSONAL_DATA``; pages show them masked by default."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from jixiao.accounts.selectors import user_scope
+from jixiao.common.pii import mask_phone, mask_resident_id
+from jixiao.registry.models import Person, PersonChange
+from jixiao.regions.models import Region
+
+
+def persons_visible(user) -> QuerySet[Person]:
+    scope = user_scope(user)
+    persons = Person.objects.all()
+    if scope.sees_all:
+        return persons
+    if scope.assigned_only or not scope.region_path:
+        return persons.none()
+    return persons.filter(region__path__startswith=scope.region_path)
+
+
+def registry_visible_to(user) -> bool:
+    scope = user_scope(user)
+    return scope.sees_all or (bool(scope.region_path) and not scope.assigned_only)
+
+
+def may_unmask(user) -> bool:
+    return user_scope(user).sees_personal_data
+
+
+def person_get_visible(*, user, pk) -> Person:
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404("没有这个人员") from None
+    person = persons_visible(user).select_related("region", "certificate", "created_batch").filter(pk=pk).first()
+    if person is None:
+        raise Http404("没有这个人员，或您无权查看")
+    return person
+
+
+@dataclass
+class PersonFilters:
+    q: str = ""
+    region_id: int | None = None
+    category: int | None = None
+    level: int | None = None
+    status: str = ""
+
+
+def _id_query(text: str) -> str | None:
+    """A typed ID (full-width, spaces, lower-case x allowed), or None when the text is not one."""
+    import unicodedata
+
+    compact = "".join(unicodedata.normalize("NFKC", text).split()).upper()
+    if len(compact) >= 6 and compact[:-1].isdigit() and (compact[-1].isdigit() or compact[-1] == "X"):
+        return compact
+    return None
+
+
+def person_list(*, user, filters: PersonFilters) -> QuerySet[Person]:
+    persons = persons_visible(user).select_related("region", "certificate")
+    if filters.q:
+        id_text = _id_query(filters.q)
+        if id_text and len(id_text) == 18:
+            persons = persons.filter(id_number=id_text)
+        elif id_text:
+            persons = persons.filter(id_number__startswith=id_text)
+        else:
+            persons = persons.filter(name__contains=filters.q.strip())
+    if filters.region_id:
+        region = Region.objects.filter(pk=filters.region_id).first()
+        persons = persons.filter(region__path__startswith=region.path) if region else persons.none()
+    if filters.category:
+        persons = persons.filter(certificate__category=filters.category)
+    if filters.level:
+        persons = persons.filter(certificate__level=filters.level)
+    if filters.status:
+        persons = persons.filter(certificate__status=filters.status)
+    return persons.order_by("pk")
+
+
+def person_history(person: Person) -> QuerySet[PersonChange]:
+    return PersonChange.objects.filter(person=person).order_by("-at", "-id")
+
+
+def shown_id(person_or_number: str, *, unmasked: bool) -> str:
+    return person_or_number if unmasked else mask_resident_id(person_or_number)
+
+
+def shown_phone(phone: str, *, unmasked: bool) -> str:
+    return phone if unmasked or not phone else mask_phone(phone)

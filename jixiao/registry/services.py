@@ -1,0 +1,129 @@
+"""Writes around the registry beside the import itself: unmasked views and exports (each one
+recorded), and imports started from the web page (run as a background ``jixiao import`` process)."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from jixiao.changelog.models import ChangeRecord
+from jixiao.changelog.services import change_record
+from jixiao.common.pii import mask_phone, mask_resident_id
+from jixiao.registry.columns import CATEGORY_NAMES, GENERATION_NAMES, LEVEL_NAMES, REASON_NAMES, STATUS_NAMES
+from jixiao.registry.models import Person, PersonChange
+from jixiao.registry.selectors import may_unmask
+
+
+class RegistryDenied(PermissionError):
+    pass
+
+
+@transaction.atomic
+def person_reveal(*, actor, person: Person) -> Person:
+    """Show one person's ID and phone whole: only roles allowed to, and always written down."""
+    if not may_unmask(actor):
+        raise RegistryDenied("您的角色不能查看完整的身份证号和联系电话")
+    PersonChange.objects.create(person=person, actor=actor, actor_label=actor.get_username(),
+                                action=PersonChange.Action.VIEW, changes={"查看": [None, "身份证号、联系电话（完整）"]})
+    change_record(actor=actor, action=ChangeRecord.Action.VIEW, obj=person,
+                  object_label=f"{person.name}（{mask_resident_id(person.id_number)}）",
+                  note="查看完整身份证号和联系电话")
+    return person
+
+
+EXPORT_HEADER = ["姓名", "身份证号", "残疾人证号", "残疾类别", "残疾等级", "证件代别", "证件状态", "注销原因", "注销日期",
+                 "户籍地区划代码", "户籍区划", "户籍地址", "联系电话", "发证日期"]
+
+
+def registry_export(*, actor, persons, out_path: Path, unmasked: bool, description: str) -> int:
+    """The persons (an already scoped queryset) as .xlsx in the registry format; masked unless
+    ``unmasked`` (allowed roles only, recorded with how many and which filter). Returns the count."""
+    import xlsxwriter
+
+    if unmasked and not may_unmask(actor):
+        raise RegistryDenied("您的角色只能导出打码后的名册")
+    workbook = xlsxwriter.Workbook(str(out_path), {"constant_memory": True, "strings_to_numbers": False})
+    sheet = workbook.add_worksheet("残疾人证登记名册")
+    bold = workbook.add_format({"bold": True, "bg_color": "#DDEBF7"})
+    text = workbook.add_format({"num_format": "@"})
+    sheet.set_column(0, len(EXPORT_HEADER) - 1, 16, text)
+    sheet.write_row(0, 0, EXPORT_HEADER, bold)
+    count = 0
+    rows = persons.select_related("certificate", "region").order_by("pk").iterator(chunk_size=5000)
+    for count, person in enumerate(rows, start=1):
+        cert = getattr(person, "certificate", None)
+        id_number = person.id_number if unmasked else mask_resident_id(person.id_number)
+        number = (cert.number if unmasked else mask_resident_id(cert.number)) if cert else ""
+        sheet.write_row(count, 0, [
+            person.name, id_number, number,
+            CATEGORY_NAMES.get(cert.category, "") if cert else "", LEVEL_NAMES.get(cert.level, "") if cert else "",
+            GENERATION_NAMES.get(cert.generation, "") if cert else "", STATUS_NAMES.get(cert.status, "") if cert else "",
+            REASON_NAMES.get(cert.cancel_reason, "") if cert else "",
+            cert.cancel_date.isoformat() if cert and cert.cancel_date else "",
+            person.region_code, person.region.name, person.address,
+            person.phone if unmasked else (mask_phone(person.phone) if person.phone else ""),
+            cert.issued_on.isoformat() if cert and cert.issued_on else "",
+        ])
+    workbook.close()
+    change_record(actor=actor, action=ChangeRecord.Action.EXPORT, object_type="残疾人名册",
+                  object_label=f"{count} 人（{'完整号码' if unmasked else '号码打码'}）", changes={"人数": [None, count]},
+                  note=f"导出残疾人名册{'（含完整身份证号、电话）' if unmasked else ''}：{description}")
+    return count
+
+
+# ---- imports started from the web page ----------------------------------------------------------
+
+def _imports_root() -> Path:
+    return Path(settings.JIXIAO_HOME) / "imports"
+
+
+def registry_import_start(*, actor, upload) -> str:
+    """Save the upload privately and start ``jixiao import registry`` for it with the actor's scope.
+    Returns the job token the progress page polls."""
+    token = secrets.token_urlsafe(12)
+    folder = _imports_root() / token
+    folder.mkdir(parents=True, mode=0o700)
+    name = Path(upload.name).name or "名册.xlsx"
+    source = folder / name
+    with source.open("wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    (folder / "job.json").write_text(json.dumps({"user": actor.pk, "file": name}, ensure_ascii=False),
+                                     encoding="utf-8")
+    env = dict(os.environ)
+    env.setdefault("JIXIAO_HOME", str(settings.JIXIAO_HOME))
+    log = (folder / "output.txt").open("w", encoding="utf-8")
+    subprocess.Popen(
+        [sys.executable, "-m", "jixiao", "import", "registry", str(source), "--actor", actor.get_username(),
+         "--progress", str(folder / "progress.json"), "--errors", str(folder / "错误报告")],
+        env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    log.close()
+    return token
+
+
+def registry_import_job(*, user, token: str) -> dict | None:
+    """The state of a web import the user started (None for anybody else's or an unknown token)."""
+    folder = _imports_root() / token
+    if not token.replace("-", "").replace("_", "").isalnum() or not (folder / "job.json").is_file():
+        return None
+    job = json.loads((folder / "job.json").read_text(encoding="utf-8"))
+    if job["user"] != user.pk:
+        return None
+    state = {"token": token, "file": job["file"], "rows": 0, "total": None, "done": False, "result": None,
+             "folder": folder}
+    progress = folder / "progress.json"
+    if progress.is_file():
+        state.update({k: v for k, v in json.loads(progress.read_text(encoding="utf-8")).items() if k in ("rows", "total")})
+    result = folder / "progress.result.json"
+    if result.is_file():
+        state["done"], state["result"] = True, json.loads(result.read_text(encoding="utf-8"))
+    state["error_files"] = {p.suffix.lstrip("."): p for p in folder.glob("错误报告.*")}
+    return state

@@ -1,0 +1,132 @@
+"""Registry pages: thin views over the scoped selectors and the recording services."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from jixiao.accounts.selectors import regions_visible, user_scope
+from jixiao.common.pii import mask_phone, mask_resident_id
+from jixiao.registry import selectors, services
+from jixiao.registry.forms import PersonFilterForm, RegistryUploadForm
+
+PAGE_SIZE = 25
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _forbidden(request, reason):
+    return render(request, "workbench/forbidden.html", {"reason": reason}, status=403)
+
+
+def _filters(request):
+    regions = regions_visible(request.user).filter(level__in=["province", "city", "county", "zone", "township"])
+    form = PersonFilterForm(request.GET or None, regions=regions)
+    filters = selectors.PersonFilters()
+    if form.is_bound and form.is_valid():
+        d = form.cleaned_data
+        filters = selectors.PersonFilters(q=d["q"].strip(), region_id=d["region"], category=d["category"],
+                                          level=d["level"], status=d["status"])
+    return form, filters
+
+
+@login_required
+@require_GET
+def person_list(request):
+    if not selectors.registry_visible_to(request.user):
+        return _forbidden(request, "您的角色不查看残疾人登记名册")
+    form, filters = _filters(request)
+    page = Paginator(selectors.person_list(user=request.user, filters=filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [{
+        "person": p, "id": mask_resident_id(p.id_number), "phone": mask_phone(p.phone) if p.phone else "",
+        "cert": getattr(p, "certificate", None),
+    } for p in page]
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "rows": rows, "query": query.urlencode(),
+               "may_unmask": selectors.may_unmask(request.user), "scope": user_scope(request.user)}
+    template = "registry/_person_table.html" if request.htmx else "registry/person_list.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_GET
+def person_detail(request, pk: int):
+    person = selectors.person_get_visible(user=request.user, pk=pk)
+    return render(request, "registry/person_detail.html", {
+        "person": person, "cert": getattr(person, "certificate", None),
+        "id": mask_resident_id(person.id_number), "phone": mask_phone(person.phone) if person.phone else "",
+        "history": selectors.person_history(person)[:200], "may_unmask": selectors.may_unmask(request.user),
+    })
+
+
+@login_required
+@require_POST
+def person_reveal(request, pk: int):
+    person = selectors.person_get_visible(user=request.user, pk=pk)
+    try:
+        services.person_reveal(actor=request.user, person=person)
+    except services.RegistryDenied as exc:
+        return _forbidden(request, str(exc))
+    return render(request, "registry/_revealed.html", {"person": person, "cert": getattr(person, "certificate", None)})
+
+
+@login_required
+@require_GET
+def export(request):
+    if not selectors.registry_visible_to(request.user):
+        return _forbidden(request, "您的角色不查看残疾人登记名册")
+    unmasked = request.GET.get("full") == "1"
+    if unmasked and not selectors.may_unmask(request.user):
+        return _forbidden(request, "您的角色只能导出打码后的名册")
+    form, filters = _filters(request)
+    description = "；".join(f"{form.fields[k].label}={v}" for k, v in (form.cleaned_data.items() if form.is_bound
+                                                                       and form.is_valid() else []) if v) or "全部"
+    handle = tempfile.NamedTemporaryFile(prefix="jixiao-export-", suffix=".xlsx")
+    services.registry_export(actor=request.user, persons=selectors.person_list(user=request.user, filters=filters),
+                             out_path=Path(handle.name), unmasked=unmasked, description=description)
+    handle.seek(0)
+    name = "残疾人名册（完整号码）.xlsx" if unmasked else "残疾人名册.xlsx"
+    return FileResponse(handle, as_attachment=True, filename=name, content_type=XLSX)
+
+
+@login_required
+def import_start(request):
+    scope = user_scope(request.user)
+    if not scope.manages_projects:
+        return _forbidden(request, f"您的角色（{scope.role_label}）不能导入名册")
+    form = RegistryUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        token = services.registry_import_start(actor=request.user, upload=form.cleaned_data["file"])
+        return redirect("registry_import_status", token=token)
+    return render(request, "registry/import.html", {"form": form, "scope": scope},
+                  status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_GET
+def import_status(request, token: str):
+    job = services.registry_import_job(user=request.user, token=token)
+    if job is None:
+        raise Http404("没有这个导入任务")
+    percent = min(100, int(job["rows"] * 100 / job["total"])) if job.get("total") else None
+    context = {"job": job, "percent": percent}
+    template = "registry/_import_progress.html" if request.htmx else "registry/import_status.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_GET
+def import_errors(request, token: str, kind: str):
+    job = services.registry_import_job(user=request.user, token=token)
+    if job is None or kind not in job["error_files"]:
+        raise Http404("没有这个错误报告")
+    path = job["error_files"][kind]
+    content_type = XLSX if kind == "xlsx" else "text/csv; charset=utf-8"
+    return FileResponse(path.open("rb"), as_attachment=True, filename=f"{Path(job['file']).stem}.错误报告.{kind}",
+                        content_type=content_type)
