@@ -13,8 +13,8 @@ from django.http import Http404
 
 from jixiao.accounts.selectors import user_scope
 from jixiao.common.pii import mask_phone, mask_resident_id
-from jixiao.registry.models import Person, PersonChange
 from jixiao.regions.models import Region
+from jixiao.registry.models import Person, PersonChange
 
 
 def persons_visible(user) -> QuerySet[Person]:
