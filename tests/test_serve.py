@@ -53,6 +53,34 @@ def _stop(proc) -> str:
     return out
 
 
+def _web_registry_import(opener, base, tmp_path):
+    """Upload a registry through the page: the import runs as a background process; poll its page."""
+    from tests.test_registry_import import make_id, row, write_csv
+
+    rows = [row(姓名=f"网页导入{i}", 身份证号=make_id(seq=f"{700 + i}"), 户籍地区划代码="530125004005") for i in range(30)]
+    rows.append(row(姓名="外县", 身份证号=make_id(seq="799"), 户籍地区划代码="530124004005"))
+    path = write_csv(tmp_path / "网页名册.csv", rows)
+    form = opener.open(f"{base}/registry/import/", timeout=30).read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+    boundary = "----jixiaotest"
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"csrfmiddlewaretoken\"\r\n\r\n{token}\r\n"
+            f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"registry.csv\"\r\n"
+            f"Content-Type: text/csv\r\n\r\n").encode() + path.read_bytes() + f"\r\n--{boundary}--\r\n".encode()
+    request = urllib.request.Request(f"{base}/registry/import/", data=body, headers={
+        "Content-Type": f"multipart/form-data; boundary={boundary}", "Referer": f"{base}/registry/import/"})
+    page = opener.open(request, timeout=30)
+    status_url = page.geturl()
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        html = opener.open(status_url, timeout=30).read().decode()
+        if 'id="import-result"' in html:
+            break
+        time.sleep(0.5)
+    assert "新增 30" in html and "拒绝 1" in html, html[-2000:]
+    errors = opener.open(status_url + "errors.csv", timeout=30).read().decode("utf-8-sig")
+    assert "不在您的辖区" in errors
+
+
 @pytest.mark.slow
 def test_serve_demo_end_to_end(tmp_path):
     port = _free_port()
@@ -73,6 +101,9 @@ def test_serve_demo_end_to_end(tmp_path):
         assert "宜良县绩效工作台" in dashboard and "county_yl" in dashboard
         listing = opener.open(f"{base}/projects/", timeout=30).read().decode()
         assert "宜良县" in listing and "昆明市残疾人联合会" not in listing  # the city's seed projects stay hidden
+        registry = opener.open(f"{base}/registry/", timeout=30).read().decode()
+        assert 'data-person="' in registry and "宜良县" in registry
+        _web_registry_import(opener, base, tmp_path)
     finally:
         output = _stop(proc)
     assert "演示账号" in output and DEMO_PASSWORD in output

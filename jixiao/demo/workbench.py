@@ -13,8 +13,10 @@ from django.db import transaction
 DEMO_PASSWORD = "jixiao-demo-2026"
 DEMO_SYNTH_PROJECTS = 60
 DEMO_SYNTH_SEED = 2026
-DEMO_TOWNSHIP = ("530125-D01", "演示街道（虚构）")
-DEMO_VILLAGE = ("530125-D01-01", "演示社区（虚构）")
+# Invented sub-county regions under 宜良县 (9xx codes, which real townships there do not use).
+DEMO_TOWNSHIP = ("530125901", "演示街道（虚构）")
+DEMO_VILLAGE = ("530125901001", "演示社区（虚构）")
+DEMO_REGISTRY_PERSONS = 5000
 
 
 @dataclass(frozen=True)
@@ -48,9 +50,27 @@ def _demo_regions():
 
     county = Region.objects.get(code="530125")
     township, _ = Region.objects.get_or_create(code=DEMO_TOWNSHIP[0], defaults={
-        "name": DEMO_TOWNSHIP[1], "level": Region.Level.TOWNSHIP, "parent": county})
+        "gb_code": DEMO_TOWNSHIP[0], "name": DEMO_TOWNSHIP[1], "level": Region.Level.TOWNSHIP, "parent": county})
     Region.objects.get_or_create(code=DEMO_VILLAGE[0], defaults={
-        "name": DEMO_VILLAGE[1], "level": Region.Level.VILLAGE, "parent": township})
+        "gb_code": DEMO_VILLAGE[0], "name": DEMO_VILLAGE[1], "level": Region.Level.VILLAGE, "parent": township})
+
+
+def _demo_registry(folder: Path) -> None:
+    """An invented registry: 5,000 people across Kunming, some of them in the demo village."""
+    import csv
+
+    from jixiao.registry.importer import registry_import
+    from jixiao.registry.synth import HEADER, synth_registry_rows
+
+    path = folder / "演示残疾人名册（虚构）.csv"
+    with path.open("w", encoding="utf-8-sig", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(HEADER)
+        for i, cells in enumerate(synth_registry_rows(DEMO_REGISTRY_PERSONS, DEMO_SYNTH_SEED)):
+            if i % 25 == 0:  # one in 25 lives in the demo village
+                cells[HEADER.index("户籍地区划代码")] = DEMO_VILLAGE[0]
+            writer.writerow(cells)
+    registry_import(path, parallel=False)
 
 
 def _township_project():
@@ -79,6 +99,7 @@ def demo_workbench_setup(out_dir: Path | None = None) -> list[DemoLogin]:
     if demo_is_loaded():
         return list(DEMO_LOGINS)
     out_dir = Path(out_dir or tempfile.mkdtemp(prefix="jixiao-demo-"))
+    out_dir.mkdir(parents=True, exist_ok=True)
     seeds = demo_run(out_dir, pdf=False, store=True)
     synth_projects_store(DEMO_SYNTH_PROJECTS, DEMO_SYNTH_SEED)
     with transaction.atomic():
@@ -96,4 +117,5 @@ def demo_workbench_setup(out_dir: Path | None = None) -> list[DemoLogin]:
         yiliang = Project.objects.filter(region__code="530125").order_by("pk").first()
         if yiliang is not None:
             project_assignment_create(actor=None, user=evaluator, project=yiliang)
+    _demo_registry(out_dir)
     return list(DEMO_LOGINS)
