@@ -245,6 +245,9 @@ def cmd_audit(args) -> int:
         print(str(exc), file=sys.stderr)
         return 2
     if args.annotate:
+        if Path(args.annotate).resolve() == Path(args.file).resolve():
+            print("标注副本不能覆盖原报告，请另指定输出文件", file=sys.stderr)
+            return 2
         try:
             out = audit_annotate(report, args.annotate)
         except OSError as exc:

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "jixiao.changelog",
     "jixiao.registry",
     "jixiao.workbench",
+    "jixiao.audit",
     "jixiao.api",
 ]
 

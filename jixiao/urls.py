@@ -9,5 +9,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("jixiao.api.urls")),
     path("registry/", include("jixiao.registry.urls")),
+    path("audit/", include("jixiao.audit.urls")),
     path("", include("jixiao.workbench.urls")),
 ]

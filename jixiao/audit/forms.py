@@ -1,0 +1,15 @@
+from django import forms
+
+from jixiao.audit.services import MAX_UPLOAD
+
+
+class ReportUploadForm(forms.Form):
+    file = forms.FileField(label="要审核的报告（.docx 或 .txt）")
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".docx", ".txt")):
+            raise forms.ValidationError(f"“{upload.name}”不是 .docx 或 .txt 文件（旧版 .doc 请先另存为 .docx）")
+        if upload.size > MAX_UPLOAD:
+            raise forms.ValidationError("文件超过 20 MB，无法审核")
+        return upload
