@@ -140,7 +140,7 @@ def test_project_info(seed):
         2022, "昆明市残疾人联合会", "对下补助", "530100", "昆明ABC")
     assert p.division == {"001": "教就处", "002": "组联处"}[key]
     assert fig["report_date"] == {"001": "2023年5月19日", "002": "2023年5月20日"}[key]
-    assert fig["evaluation_period"] == {"001": "2023年4月21日至5月31日", "002": "2023年4月21日至5月20日"}[key]
+    assert fig["evaluation_period"] == {"001": "2023年4月21日至5月19日", "002": "2023年4月21日至5月20日"}[key]
     assert p.demo_note and "并非原报告的实际评分" in p.demo_note
     assert seed_folder_name(key)
     assert p.survey.preset == "昆明三档"

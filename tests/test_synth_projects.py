@@ -109,5 +109,5 @@ def test_cli_synth_rejects_unknown_kind(capsys):
     from jixiao.cli import main
 
     with pytest.raises(SystemExit):
-        main(["synth", "registry", "--n", "1"])
+        main(["synth", "households", "--n", "1"])
     assert "projects" in capsys.readouterr().err

@@ -639,3 +639,19 @@ def test_narrative_keeps_its_line_breaks(tmp_path):
     project = read_sheets(tmp_path, sample_sheets(tmp_path))
     assert project.narrative["存在的问题"] == "1.宣传不足。\n2.流程繁琐。"
     assert set(project.narrative) == {"立项背景及目的", "存在的问题"}
+
+
+def test_report_dated_before_the_evaluation_ends_is_refused(tmp_path):
+    from datetime import date
+
+    from jixiao.common.problems import InputInvalid
+    from jixiao.workbooks.reader import read_workbook
+    from jixiao.workbooks.writer import write_workbook
+    from tests.factories import sample_project
+
+    path = tmp_path / "p.xlsx"
+    write_workbook(path, sample_project(evaluation_end=date(2025, 5, 31), report_date=date(2025, 5, 19)))
+    with pytest.raises(InputInvalid) as info:
+        read_workbook(path)
+    problem = info.value.problems[0]
+    assert (problem.sheet, problem.column) == ("项目信息", "内容") and "早于评价结束日期" in problem.message

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 from collections import Counter
+from decimal import Decimal
 from pathlib import Path
 
 import jinja2
@@ -66,6 +67,14 @@ def _sentences(figures: dict) -> dict[str, str]:
     return {**dict.fromkeys(OPTIONAL_SENTENCES, ""), **figures["sentences"]}
 
 
+def _is_number(text: str) -> bool:
+    try:
+        Decimal(text)
+    except (ArithmeticError, ValueError):
+        return False
+    return True
+
+
 def _target_rows(figures: dict) -> list[dict]:
     rows = []
     for t in figures["targets"]:
@@ -81,7 +90,8 @@ def _target_rows(figures: dict) -> list[dict]:
             "category": t["category"],
             "name": t["name"],
             "target": f"{operator}{t['target']}{unit}" if t["target"] else "",
-            "actual": f"{t['actual']}{unit}" if t["actual"] else "",
+            # a number takes the unit; a text actual ("超过1400人次") is printed as written
+            "actual": (f"{t['actual']}{unit}" if _is_number(t["actual"]) else t["actual"]) if t["actual"] else "",
             "status": "，".join(status),
         })
     return rows

@@ -413,6 +413,10 @@ class _WorkbookReader:
         start, end = info.value("评价开始日期"), info.value("评价结束日期")
         if start and end and end < start:
             self.problem(SHEET_INFO, info.row("评价结束日期"), INFO_VALUE_COLUMN, "评价结束日期早于评价开始日期")
+        reported = info.value("报告日期")
+        if reported and end and reported < end:
+            self.problem(SHEET_INFO, info.row("报告日期"), INFO_VALUE_COLUMN,
+                         f"报告日期（{reported:%Y年%-m月%-d日}）早于评价结束日期（{end:%Y年%-m月%-d日}）：报告应在评价结束后出具")
 
         if self.problems:
             raise InputInvalid(self.problems)
