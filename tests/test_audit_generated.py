@@ -19,7 +19,7 @@ from jixiao.audit.services import audit_file
 from jixiao.demo.synth_projects import synth_project_inputs
 from jixiao.evaluations.engine import evaluate
 from jixiao.evaluations.figures import build_figures
-from jixiao.evaluations.inputs import Allocation, FundSource, Survey, SurveyQuestion, Target
+from jixiao.evaluations.inputs import Allocation, FundSource, GradeScale, Survey, SurveyQuestion, Target
 from jixiao.reports.docx_report import render_report
 from jixiao.surveys.presets import PRESETS
 from tests.factories import sample_project
@@ -63,6 +63,8 @@ def _shapes():
             Target("产出-数量", "补助人数", "≥", D(1000), "人", actual=D(1020)),
             Target("产出-质量", "差错率", "≤", D("0.5"), "%", actual=D("0.4")),
             Target("满意度", "满意度", "≥", D(80), "%", actual=D("95"))]},
+        # 99.50 is 良 on a stricter scale: the report states its scale, so the grade checks out
+        "strict_grade_scale": {"grade_scale": GradeScale([("优", D("99.6")), ("良", D(85)), ("中", D(70)), ("差", D(0))])},
     }
 
 
@@ -126,3 +128,13 @@ def test_an_error_planted_in_a_generated_docx_is_found(tmp_path, name):
     doc.save(str(path))
     report = audit_file(path)
     assert report.findings and {f.kind for f in report.findings} == {kind}, report.as_text()
+
+
+def test_strict_scale_report_states_it_and_grades_by_it(tmp_path):
+    from docx import Document
+
+    project = sample_project(**_shapes()["strict_grade_scale"])
+    path = tmp_path / "严格.docx"
+    audit_project(project, path)
+    text = "\n".join(p.text for p in Document(path).paragraphs)
+    assert "评定等级为良。等级标准为：99.6分（含）以上为优，85分（含）至99.6分为良，70分（含）至85分为中，70分以下为差。" in text

@@ -178,6 +178,21 @@ def _indicator_rows(result: EvaluationResult) -> list[dict]:
     return rows
 
 
+def _grade_scale_words(scale) -> str:
+    """90分（含）以上为优，80分（含）至90分为良，60分（含）至80分为中，60分以下为差 — so a reader (and the
+    audit) can check the grade against the thresholds this evaluation used."""
+    parts, upper = [], None
+    for grade, lower in scale.bands:
+        if upper is None:
+            parts.append(f"{fmt_plain(lower)}分（含）以上为{grade}")
+        elif lower > 0:
+            parts.append(f"{fmt_plain(lower)}分（含）至{fmt_plain(upper)}分为{grade}")
+        else:
+            parts.append(f"{fmt_plain(upper)}分以下为{grade}")
+        upper = lower
+    return "，".join(parts)
+
+
 def _cn_count(n: int) -> str:
     """Small counts in words as the reports write them (三个方面); larger ones in digits."""
     return "零一二三四五六七八九十"[n] if 0 <= n <= 10 else str(n)
@@ -206,6 +221,7 @@ def _sentences(result: EvaluationResult, fig: dict) -> dict:
         "conclusion": (
             f"从{level1_names}{_cn_count(len(result.level1))}个方面，对{p.owner_unit}{p.year}年度{p.name}的"
             f"{leaf_words}进行评价、打分，最终自评得分{fig['total_score']}分，评定等级为{fig['grade']}。"
+            f"等级标准为：{_grade_scale_words(p.grade_scale)}。"
         ),
         "indicator_system": (
             f"一级指标由{level1_parts}等{len(result.level1)}项构成，{counts}{individual}，"
