@@ -11,6 +11,7 @@ Rows are read and checked in chunks, so a million-row file is never a million Py
 from __future__ import annotations
 
 import csv
+import gc
 import json
 import os
 import tempfile
@@ -285,6 +286,8 @@ def registry_import(path, *, actor=None, dry_run: bool = False, strict: bool = F
     by_code = region_codes()
     sink = _ProblemSink()
     messages = None
+    collecting = gc.isenabled()
+    gc.disable()  # a million rows of tuples, no cycles: the cyclic collector would only slow the writes
     try:
         with transaction.atomic():
             batch = ImportBatch.objects.create(  # the first write: on SQLite it takes the write lock for the run
@@ -333,6 +336,8 @@ def registry_import(path, *, actor=None, dry_run: bool = False, strict: bool = F
     except _Rollback:
         result.committed = False
     finally:
+        if collecting:
+            gc.enable()
         if messages is not None:
             messages.close()
         sink.close()

@@ -108,7 +108,9 @@ class Certificate(models.Model):
         MOVED = "moved", "迁出"
         OTHER = "other", "其他"
 
-    person = models.OneToOneField(Person, models.CASCADE, related_name="certificate", verbose_name="持证人")
+    # The person is the key: one current certificate each, and no second index to fill on a bulk import.
+    person = models.OneToOneField(Person, models.CASCADE, primary_key=True, related_name="certificate",
+                                  verbose_name="持证人")
     number = models.CharField("残疾人证号", max_length=20)  # ID + 2 digits: unique because the person is
     generation = models.PositiveSmallIntegerField("证件代别", null=True, blank=True, choices=[(2, "第二代"), (3, "第三代")])
     category = models.PositiveSmallIntegerField("残疾类别", choices=Category.choices)
