@@ -10,6 +10,7 @@ from jixiao.evaluations.inputs import RULE_LABELS
 
 
 class Evaluation(models.Model):
+    # New small columns must not be added after ``figures`` blindly: see migration 0003 (large last).
     project = models.ForeignKey("projects.Project", models.CASCADE, related_name="evaluations", verbose_name="项目")
     template_key = models.CharField("指标体系模板", max_length=40, blank=True)
     total_score = models.DecimalField("总分", max_digits=7, decimal_places=2)
@@ -21,7 +22,7 @@ class Evaluation(models.Model):
     evaluated_at = models.DateTimeField("评价时间", auto_now_add=True)
     evaluated_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
                                      verbose_name="评价人")
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True, db_index=True)
     # Computed from the result when stored or re-scored, so the dashboard aggregates in SQL.
     budget_fen = models.BigIntegerField("预算数（分）", default=0)
     arrived_fen = models.BigIntegerField("到位数（分）", default=0)
