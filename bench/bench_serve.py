@@ -113,7 +113,7 @@ def free_port() -> int:
 
 
 def start_server(home: Path, port: int, workers: int | None, threads: int | None, log_path: Path,
-                 settings: str = "jixiao.settings"):
+                 settings: str = "jixiao.settings", keepalive: int | None = None):
     env = dict(os.environ, JIXIAO_HOME=str(home), DJANGO_SETTINGS_MODULE=settings)
     for key in ("JIXIAO_DATABASE_URL", "JIXIAO_SQLITE_PATH", "JIXIAO_DEBUG", "JIXIAO_PRODUCTION"):
         env.pop(key, None)
@@ -122,6 +122,8 @@ def start_server(home: Path, port: int, workers: int | None, threads: int | None
         cmd += ["--workers", str(workers)]
     if threads:
         cmd += ["--threads", str(threads)]
+    if keepalive is not None:
+        cmd += ["--keepalive", str(keepalive)]
     log = log_path.open("wb")
     # Own process group: the whole server (master and workers) is stopped by its group id.
     proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
@@ -425,6 +427,7 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=2.0, help="unrecorded seconds per URL first (default 2)")
     parser.add_argument("--workers", type=int, help="passed to jixiao serve (default: its own default)")
     parser.add_argument("--threads", type=int, help="passed to jixiao serve (default: its own default)")
+    parser.add_argument("--keepalive", type=int, help="passed to jixiao serve (default: its own default, 2 s)")
     parser.add_argument("--home", type=Path, help="data folder to use and keep; reused if it already holds "
                                                   "the same number of projects (skips generation)")
     parser.add_argument("--quiet-wait", type=float, default=0.0, metavar="S",
@@ -463,7 +466,7 @@ def main() -> None:
         threads = args.threads or 4
         port = free_port()
         log_path = home / "bench-serve-server.log"
-        proc, cmd = start_server(home, port, args.workers, args.threads, log_path, args.settings)
+        proc, cmd = start_server(home, port, args.workers, args.threads, log_path, args.settings, args.keepalive)
         ready = wait_healthy(proc, port, log_path)
         print(f"服务器 / server: {' '.join(['python', *cmd[1:]])}"
               + ("" if args.settings == "jixiao.settings" else f"  (DJANGO_SETTINGS_MODULE={args.settings})"))

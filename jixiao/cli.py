@@ -112,7 +112,8 @@ def cmd_migrate(args) -> int:
 def cmd_serve(args) -> int:
     from jixiao.server import serve
 
-    return serve(host=args.host, port=args.port, demo=args.demo, workers=args.workers, threads=args.threads)
+    return serve(host=args.host, port=args.port, demo=args.demo, workers=args.workers, threads=args.threads,
+                 keepalive=args.keepalive)
 
 
 def cmd_createadmin(args) -> int:
@@ -291,6 +292,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
     p.add_argument("--workers", type=int, default=None, help="工作进程数（默认 CPU 核数 × 2，至少 2）")
     p.add_argument("--threads", type=int, default=4, help="每个进程的线程数（默认 4）")
+    p.add_argument("--keepalive", type=int, default=2,
+                   help="连接保持秒数（默认 2；0 表示每个请求后关闭连接，高并发时各进程负载更均衡）")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("createadmin", help="创建系统管理员账号（交互输入密码）")

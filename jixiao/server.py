@@ -35,7 +35,7 @@ def default_workers() -> int:
     return max(2, min(8, (os.cpu_count() or 1) * 2))
 
 
-def run_gunicorn(host: str, port: int, *, workers: int, threads: int) -> None:
+def run_gunicorn(host: str, port: int, *, workers: int, threads: int, keepalive: int = 2) -> None:
     from django.db import connections
     from gunicorn.app.base import BaseApplication
 
@@ -51,6 +51,7 @@ def run_gunicorn(host: str, port: int, *, workers: int, threads: int) -> None:
                 "threads": threads,
                 "worker_class": "gthread",
                 "timeout": 120,  # a PDF conversion can take several seconds
+                "keepalive": keepalive,
                 "graceful_timeout": 10,
                 "accesslog": "-",
                 # Path only, never the query string: a search box may hold an ID number.
@@ -67,7 +68,7 @@ def run_gunicorn(host: str, port: int, *, workers: int, threads: int) -> None:
     _Server().run()
 
 
-def serve(*, host: str, port: int, demo: bool, workers: int | None, threads: int) -> int:
+def serve(*, host: str, port: int, demo: bool, workers: int | None, threads: int, keepalive: int = 2) -> int:
     from jixiao.settings import JIXIAO_HOME
 
     ensure_secret_key_file(JIXIAO_HOME)
@@ -102,5 +103,5 @@ def serve(*, host: str, port: int, demo: bool, workers: int | None, threads: int
         print(f"\n绩效 jixiao 工作台：{url}")
         print("创建管理员账号：jixiao createadmin 用户名（之后在“系统管理”中添加各级用户）")
     print(f"数据库：{settings.DATABASES['default']['NAME']}；按 Ctrl+C 停止。\n", flush=True)
-    run_gunicorn(host, port, workers=workers or default_workers(), threads=threads)
+    run_gunicorn(host, port, workers=workers or default_workers(), threads=threads, keepalive=keepalive)
     return 0

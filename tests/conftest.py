@@ -9,3 +9,13 @@ os.environ.setdefault("JIXIAO_HOME", os.path.join(os.environ.get("TMPDIR", "/tmp
 def _fast_password_hashing(settings):
     """Tests create many logins; production hashing (PBKDF2, ~0.3 s each) would dominate the suite."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Cached aggregates are keyed by a data version; a test starts from an empty cache all the same."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

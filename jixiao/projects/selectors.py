@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.http import Http404
 
 from jixiao.accounts.selectors import user_scope
@@ -101,8 +101,67 @@ def project_list(*, user, filters: ProjectFilters) -> QuerySet[Project]:
     return projects.order_by("-year", "name", "pk")
 
 
+# ---- per-scope cache of the aggregates -----------------------------------------------------------
+# The dashboard and the year filter read every project in the user's subtree; they are kept per scope
+# and keyed by a data version (latest evaluation change, number and last id of projects), so any
+# store, re-score or delete shows at once in every server process, without any invalidation code.
+CACHE_SECONDS = 300
+
+
+def data_version() -> str:
+    from django.db.models import Max
+
+    from jixiao.evaluations.models import Evaluation
+
+    changed = Evaluation.objects.aggregate(m=Max("updated_at"))["m"]
+    projects = Project.objects.aggregate(n=Count("id"), m=Max("id"))
+    return f"{changed.timestamp() if changed else 0}:{projects['n']}:{projects['m']}"
+
+
+def _scope_key(user) -> str:
+    scope = user_scope(user)
+    return f"{scope.role}:{scope.region_id}:{scope.user_id if scope.assigned_only else ''}"
+
+
+def _cached(name: str, user, compute, *parts):
+    from django.core.cache import cache
+
+    key = ":".join(["jixiao", name, _scope_key(user), *map(str, parts), data_version()])
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, CACHE_SECONDS)
+    return value
+
+
 def project_years(*, user) -> list[int]:
-    return list(projects_visible(user).order_by("-year").values_list("year", flat=True).distinct())
+    return _cached("years", user, lambda: list(
+        projects_visible(user).order_by("-year").values_list("year", flat=True).distinct()))
+
+
+@dataclass(frozen=True)
+class RecentEvaluation:
+    project_id: int
+    label: str
+    region: str
+    total_score: str
+    grade: str
+
+
+def recent_evaluations(*, user, count: int = 8) -> list[RecentEvaluation]:
+    """The projects most recently scored or re-scored in the user's scope (cached like the dashboard)."""
+    def compute():
+        from jixiao.evaluations.models import Evaluation
+
+        # Newest evaluations first (an index), keeping those that are a visible project's current one.
+        evaluations = (Evaluation.objects.filter(project__in=projects_visible(user), project__current_evaluation=F("pk"))
+                       .select_related("project__region").only("total_score", "grade", "project__name", "project__year",
+                                                               "project__region__name")
+                       .order_by("-updated_at")[:count])
+        return [RecentEvaluation(e.project_id, str(e.project), e.project.region.name, f"{e.total_score:.2f}", e.grade)
+                for e in evaluations]
+
+    return _cached("recent", user, compute, count)
 
 
 # ---- dashboard ---------------------------------------------------------------------------------
@@ -148,7 +207,13 @@ def _county_of(region: Region, by_id: dict[int, Region]) -> Region:
 
 
 def dashboard_for(*, user, year: int | None = None) -> Dashboard:
-    """Projects, scores, grades, 预算执行率 and target completion for the user's region, by county.
+    """Projects, scores, grades, 预算执行率 and target completion for the user's region, by county
+    (cached per scope and year until the data changes)."""
+    return _cached("dashboard", user, lambda: _dashboard_compute(user=user, year=year), year)
+
+
+def _dashboard_compute(*, user, year: int | None) -> Dashboard:
+    """The dashboard figures.
 
     Aggregated in SQL per project region and grade in one pass, then rolled up to the
     county-level unit and to the totals in Python (regions are few; projects may be many).

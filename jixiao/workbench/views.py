@@ -38,7 +38,8 @@ TAB_KEYS = {key for key, _ in TABS}
 # Big columns the project list and the dashboard never show. SQLite builds a sort record from every
 # selected column of every matching row before it keeps the first page, so with these (a stored
 # evaluation's figures are ~30 KB of JSON) sorting 2,000 projects read ~60 MB per page view.
-LIST_DEFER = ("narrative", "demo_note", "current_evaluation__figures", "current_evaluation__grade_bands")
+LIST_COLUMNS = ("id", "year", "name", "project_type", "owner_unit__name", "region__name",
+                "current_evaluation__total_score", "current_evaluation__grade")
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -79,9 +80,7 @@ def dashboard(request):
         }
         for row in board.by_county
     ]
-    recent = (project_selectors.projects_visible(request.user).filter(current_evaluation__isnull=False)
-              .select_related("region", "current_evaluation").defer(*LIST_DEFER)
-              .order_by("-current_evaluation__updated_at")[:8])
+    recent = project_selectors.recent_evaluations(user=request.user)
     return render(request, "workbench/dashboard.html", {
         "board": board, "chart": chart, "rows": rows, "recent": recent,
         "average": fmt_fixed(board.average_score) if board.average_score is not None else "—",
@@ -101,7 +100,8 @@ def project_list(request):
         data = form.cleaned_data
         filters = project_selectors.ProjectFilters(q=data["q"].strip(), year=data["year"], region_id=data["region"],
                                                    grade=data["grade"], project_type=data["project_type"])
-    projects = project_selectors.project_list(user=user, filters=filters).defer(*LIST_DEFER)
+    # Plain rows, not model instances: a page of 20 is read and shown with only what the table prints.
+    projects = project_selectors.project_list(user=user, filters=filters).values(*LIST_COLUMNS)
     page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
