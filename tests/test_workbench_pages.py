@@ -172,3 +172,16 @@ def test_dashboard_figures_by_county(world):
     rows = re.findall(r"<tr><td>([^<]+)</td><td class=\"num\">(\d+)</td>", html)
     assert dict(rows) == {"昆明市": "1", "富民县": "1", "宜良县": "3"}
     assert '"targets": [100.0, 100.0, 100.0]' in html
+
+
+def test_cached_dashboard_follows_changes(world):
+    """The dashboard is cached per scope; a re-score, an upload or a delete shows at once."""
+    client = login(world, "city")
+    assert 'id="card-average">99.50<' in client.get("/").content.decode()
+    project = world.projects["yiliang"]
+    client.post(f"/projects/{project.pk}/indicators/A21/", {"manual_score": "0"}, HTTP_HX_REQUEST="true")
+    html = client.get("/").content.decode()
+    assert 'id="card-average">97.50<' in html  # (4 × 99.50 + 89.50) / 5
+    assert f'/projects/{project.pk}/">2024年测试项目-yiliang</a>' in html.split("最近评价")[1]
+    client.post(f"/projects/{world.projects['fumin'].pk}/delete/")
+    assert 'id="card-projects">4<' in client.get("/").content.decode()
