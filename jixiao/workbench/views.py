@@ -307,40 +307,35 @@ def download_blank_template(request):
     return _attachment(downloads.blank_workbook(key), "项目工作簿（空白）.xlsx", XLSX)
 
 
-def _file_stem(project) -> str:
-    return f"{project.year}年{project.name}"
+def _evaluation_file(request, pk: int, produce, suffix: str, content_type: str):
+    """A file made from the visible project's current evaluation, named after the project."""
+    project = project_selectors.project_get_visible(user=request.user, pk=pk)
+    data = produce(_current_evaluation(project))
+    if data is None:  # only the PDF: LibreOffice is missing on this server
+        return render(request, "workbench/forbidden.html",
+                      {"reason": "服务器未安装 LibreOffice，无法生成 PDF；请下载 Word 版本"}, status=503)
+    return _attachment(data, f"{project.year}年{project.name}{suffix}", content_type)
 
 
 @login_required
 @require_GET
 def download_report_docx(request, pk: int):
-    project = project_selectors.project_get_visible(user=request.user, pk=pk)
-    data = downloads.evaluation_report_docx(_current_evaluation(project))
-    return _attachment(data, f"{_file_stem(project)}绩效自评报告.docx", DOCX)
+    return _evaluation_file(request, pk, downloads.evaluation_report_docx, "绩效自评报告.docx", DOCX)
 
 
 @login_required
 @require_GET
 def download_report_pdf(request, pk: int):
-    project = project_selectors.project_get_visible(user=request.user, pk=pk)
-    data = downloads.evaluation_report_pdf(_current_evaluation(project))
-    if data is None:
-        return render(request, "workbench/forbidden.html",
-                      {"reason": "服务器未安装 LibreOffice，无法生成 PDF；请下载 Word 版本"}, status=503)
-    return _attachment(data, f"{_file_stem(project)}绩效自评报告.pdf", "application/pdf")
+    return _evaluation_file(request, pk, downloads.evaluation_report_pdf, "绩效自评报告.pdf", "application/pdf")
 
 
 @login_required
 @require_GET
 def download_score_sheet(request, pk: int):
-    project = project_selectors.project_get_visible(user=request.user, pk=pk)
-    data = downloads.evaluation_score_sheet(_current_evaluation(project))
-    return _attachment(data, f"{_file_stem(project)}评分表.xlsx", XLSX)
+    return _evaluation_file(request, pk, downloads.evaluation_score_sheet, "评分表.xlsx", XLSX)
 
 
 @login_required
 @require_GET
 def download_project_workbook(request, pk: int):
-    project = project_selectors.project_get_visible(user=request.user, pk=pk)
-    data = downloads.project_workbook(_current_evaluation(project))
-    return _attachment(data, f"{_file_stem(project)}项目工作簿.xlsx", XLSX)
+    return _evaluation_file(request, pk, downloads.project_workbook, "项目工作簿.xlsx", XLSX)
