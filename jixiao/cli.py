@@ -213,6 +213,8 @@ def cmd_import(args) -> int:
                                  errors_path=args.errors, progress=progress, scope_path=scope_path)
     except FileUnreadable as exc:
         print(f"无法导入：{exc}", file=sys.stderr)
+        if args.remove_source:
+            _Path(args.file).unlink(missing_ok=True)
         if args.progress:
             import json
 
@@ -222,6 +224,8 @@ def cmd_import(args) -> int:
     print(result.summary())
     if result.error_files:
         print(f"{result.problems} 个问题（{result.rejected} 行被拒绝），错误报告：{'、'.join(str(p) for p in result.error_files)}")
+    if args.remove_source:  # a copy of personal data the web page saved for this run: not kept
+        _Path(args.file).unlink(missing_ok=True)
     if args.progress:
         import json
 
@@ -317,6 +321,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--errors", help="错误报告路径（生成 路径.csv 和 路径.xlsx；默认在名册旁边）")
     p.add_argument("--actor", help="以该用户的身份和辖区导入（网页导入使用；默认为命令行，不限辖区）")
     p.add_argument("--progress", help=argparse.SUPPRESS)  # written by the web page's background import
+    p.add_argument("--remove-source", action="store_true", help=argparse.SUPPRESS)  # the web job's private copy
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("audit", help="审核报告（.docx / .txt）中前后不一致的数字、比率、等级、文号、单位和日期")

@@ -157,6 +157,11 @@ def test_web_import_scoped_with_progress_and_error_report(world, tmp_path, monke
     errors = client.get(status_url + "errors.csv")
     text = b"".join(errors.streaming_content).decode("utf-8-sig")
     assert "不在您的辖区" in text and "身份证号" in text
+    # the uploaded copy (personal data) is not kept once imported
+    from django.conf import settings as django_settings
+
+    job_folder = next(p for p in (django_settings.JIXIAO_HOME / "imports").iterdir() if status_url.rstrip("/").endswith(p.name))
+    assert not (job_folder / "新名册.csv").exists()
     # another user cannot see this job
     assert client_for(world, "county_yl").get(status_url).status_code == 404
     # read-only roles cannot import

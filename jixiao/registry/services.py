@@ -102,7 +102,7 @@ def registry_import_start(*, actor, upload) -> str:
     log = (folder / "output.txt").open("w", encoding="utf-8")
     subprocess.Popen(
         [sys.executable, "-m", "jixiao", "import", "registry", str(source), "--actor", actor.get_username(),
-         "--progress", str(folder / "progress.json"), "--errors", str(folder / "错误报告")],
+         "--progress", str(folder / "progress.json"), "--errors", str(folder / "错误报告"), "--remove-source"],
         env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )
     log.close()
