@@ -335,16 +335,22 @@ def registry_import(path, *, actor=None, dry_run: bool = False, strict: bool = F
         result.committed = True
     except _Rollback:
         result.committed = False
+    except BaseException:
+        sink.close()
+        sink.path.unlink(missing_ok=True)
+        raise
     finally:
         if collecting:
             gc.enable()
         if messages is not None:
             messages.close()
         sink.close()
-    result.seconds = time.perf_counter() - started
-    if sink.count:
-        result.error_files = write_error_reports(sink.path, errors_path or default_error_path(source))
-    sink.path.unlink(missing_ok=True)
+    try:
+        result.seconds = time.perf_counter() - started
+        if sink.count:
+            result.error_files = write_error_reports(sink.path, errors_path or default_error_path(source))
+    finally:
+        sink.path.unlink(missing_ok=True)  # also when the file was unreadable or the import failed
     return result
 
 
