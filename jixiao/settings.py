@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "jixiao.accounts.middleware.SessionIdleTouchMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -174,7 +175,10 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     SESSION_ENGINE = "jixiao.accounts.sessions"
     SESSION_FILE_PATH = str(JIXIAO_HOME / "sessions")
 SESSION_COOKIE_AGE = int(float(os.environ.get("JIXIAO_SESSION_HOURS", "8")) * 3600)
-SESSION_SAVE_EVERY_REQUEST = True  # the lifetime counts from the last request (idle timeout)
+# The lifetime counts from the last request (idle timeout): SessionIdleTouchMiddleware re-saves the
+# session at most once a minute rather than on every request (SESSION_SAVE_EVERY_REQUEST).
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_TOUCH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -6,11 +6,13 @@ import os
 import re
 import subprocess
 import sys
+import time
 
 import pytest
 from django.conf import settings
 from django.test import Client, override_settings
 
+from jixiao.accounts.middleware import TOUCHED_KEY
 from jixiao.accounts.services import AccountError, user_create
 from jixiao.common.pii import MaskPersonalDataFilter, mask_phone, mask_resident_id, mask_text
 from jixiao.evaluations.models import IndicatorScore
@@ -75,8 +77,24 @@ def test_expired_session_logs_out():
     assert world.users["county_yl"].pk
 
 
+def test_session_is_touched_at_most_once_a_minute():
+    """Idle expiry counts from the last activity, but a session is not rewritten on every request."""
+    build_world()
+    client = Client()
+    assert _login(client, "county_yl", PASSWORD).status_code == 302
+    now = int(time.time())
+    for stored, expect_rewritten in ((now - 3600, True), (now - 10, False)):
+        session = client.session
+        session[TOUCHED_KEY] = stored
+        session.save()
+        assert client.get("/").status_code == 200
+        touched = client.session[TOUCHED_KEY]
+        assert (touched >= now) if expect_rewritten else (touched == stored)
+
+
 def test_session_settings():
-    assert settings.SESSION_COOKIE_AGE == 8 * 3600 and settings.SESSION_SAVE_EVERY_REQUEST
+    assert settings.SESSION_COOKIE_AGE == 8 * 3600 and settings.SESSION_TOUCH_SECONDS == 60
+    assert "jixiao.accounts.middleware.SessionIdleTouchMiddleware" in settings.MIDDLEWARE
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE and settings.SESSION_COOKIE_HTTPONLY
     assert "django.middleware.csrf.CsrfViewMiddleware" in settings.MIDDLEWARE
 

@@ -3,6 +3,7 @@ that match the stored figures, the change log, the dashboard figures."""
 
 import io
 import re
+import urllib.parse
 
 import pytest
 from django.test import Client
@@ -178,10 +179,15 @@ def test_cached_dashboard_follows_changes(world):
     """The dashboard is cached per scope; a re-score, an upload or a delete shows at once."""
     client = login(world, "city")
     assert 'id="card-average">99.50<' in client.get("/").content.decode()
+    top_grade = "/projects/?grade=" + urllib.parse.quote("优")
+    assert "共 5 个项目" in client.get(top_grade).content.decode()  # the list's count is cached the same way
     project = world.projects["yiliang"]
     client.post(f"/projects/{project.pk}/indicators/A21/", {"manual_score": "0"}, HTTP_HX_REQUEST="true")
     html = client.get("/").content.decode()
     assert 'id="card-average">97.50<' in html  # (4 × 99.50 + 89.50) / 5
     assert f'/projects/{project.pk}/">2024年测试项目-yiliang</a>' in html.split("最近评价")[1]
+    assert "共 4 个项目" in client.get(top_grade).content.decode()
     client.post(f"/projects/{world.projects['fumin'].pk}/delete/")
     assert 'id="card-projects">4<' in client.get("/").content.decode()
+    assert "共 4 个项目" in client.get("/projects/").content.decode()
+    assert "共 3 个项目" in client.get(top_grade).content.decode()

@@ -7,6 +7,7 @@ not change it)."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -109,13 +110,16 @@ CACHE_SECONDS = 300
 
 
 def data_version() -> str:
-    from django.db.models import Max
+    """Latest evaluation change, number and last id of projects: one statement (it runs on every page)."""
+    from django.db import connection
 
     from jixiao.evaluations.models import Evaluation
 
-    changed = Evaluation.objects.aggregate(m=Max("updated_at"))["m"]
-    projects = Project.objects.aggregate(n=Count("id"), m=Max("id"))
-    return f"{changed.timestamp() if changed else 0}:{projects['n']}:{projects['m']}"
+    evaluations, projects = Evaluation._meta.db_table, Project._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT (SELECT MAX(updated_at) FROM {evaluations}), COUNT(*), MAX(id) FROM {projects}")
+        changed, count, last_id = cursor.fetchone()
+    return f"{changed}:{count}:{last_id}".replace(" ", "T")  # cache keys must not contain spaces
 
 
 def _scope_key(user) -> str:
@@ -132,6 +136,13 @@ def _cached(name: str, user, compute, *parts):
         value = compute()
         cache.set(key, value, CACHE_SECONDS)
     return value
+
+
+def project_count(*, user, filters: ProjectFilters) -> int:
+    """How many projects the list shows (cached like the dashboard: counting a search scans every row)."""
+    key = (filters.q, filters.year, filters.region_id, filters.grade, filters.project_type)
+    digest = hashlib.sha1(repr(key).encode()).hexdigest()[:16]
+    return _cached("count", user, lambda: project_list(user=user, filters=filters).count(), digest)
 
 
 def project_years(*, user) -> list[int]:

@@ -3,6 +3,7 @@ scope), every change through a service (which writes the audit row)."""
 
 from __future__ import annotations
 
+import functools
 import tempfile
 from fractions import Fraction
 from pathlib import Path
@@ -13,6 +14,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.views.decorators.http import require_GET, require_POST
 
 from jixiao.accounts.selectors import regions_visible, user_scope
@@ -89,6 +91,16 @@ def dashboard(request):
     })
 
 
+class _CountedPaginator(Paginator):
+    def __init__(self, object_list, per_page, *, count):
+        super().__init__(object_list, per_page)
+        self._counter = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._counter()
+
+
 @login_required
 @require_GET
 def project_list(request):
@@ -100,9 +112,10 @@ def project_list(request):
         data = form.cleaned_data
         filters = project_selectors.ProjectFilters(q=data["q"].strip(), year=data["year"], region_id=data["region"],
                                                    grade=data["grade"], project_type=data["project_type"])
+    projects = project_selectors.project_list(user=user, filters=filters)
     # Plain rows, not model instances: a page of 20 is read and shown with only what the table prints.
-    projects = project_selectors.project_list(user=user, filters=filters).values(*LIST_COLUMNS)
-    page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
+    count = functools.partial(project_selectors.project_count, user=user, filters=filters)
+    page = _CountedPaginator(projects.values(*LIST_COLUMNS), PAGE_SIZE, count=count).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode(),
