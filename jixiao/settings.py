@@ -81,18 +81,28 @@ MIDDLEWARE = [
 ROOT_URLCONF = "jixiao.urls"
 WSGI_APPLICATION = "jixiao.wsgi.application"
 
+_CONTEXT_PROCESSORS = [
+    "django.template.context_processors.request",
+    "django.contrib.auth.context_processors.auth",
+    "django.contrib.messages.context_processors.messages",
+    "jixiao.workbench.context.workbench",
+]
 TEMPLATES = [
-    {
+    {  # the workbench, registry and audit pages (app folders named jinja2/); see jixiao/workbench/jinja2env.py
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "environment": "jixiao.workbench.jinja2env.environment",
+            "context_processors": _CONTEXT_PROCESSORS,
+        },
+    },
+    {  # Django admin, DRF and the API documentation page
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
-            "context_processors": [
-                "django.template.context_processors.request",
-                "django.contrib.auth.context_processors.auth",
-                "django.contrib.messages.context_processors.messages",
-                "jixiao.workbench.context.workbench",
-            ],
+            "context_processors": _CONTEXT_PROCESSORS,
         },
     },
 ]
