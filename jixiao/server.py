@@ -32,7 +32,12 @@ def settings_problems() -> list[str]:
 
 
 def default_workers() -> int:
-    return max(2, min(8, (os.cpu_count() or 1) * 2))
+    """One process per core (at least 2, at most 8); the threads of each wait for the slow downloads.
+
+    Measured (docs/benchmarks.md): the pages are CPU-bound, and each keep-alive connection stays
+    with the process that accepted it; with twice as many processes as cores they pre-empt each
+    other mid-page and p95 was 3–4 × p50, with one per core about 1.5 ×."""
+    return max(2, min(8, os.cpu_count() or 1))
 
 
 def run_gunicorn(host: str, port: int, *, workers: int, threads: int, keepalive: int = 2) -> None:
