@@ -2,10 +2,11 @@
 
 A private JIXIAO_HOME (SQLite) is filled with N synthetic county projects (``synth_projects_store``,
 default 2,000) and two logins: a 市级 user on 530100 (sees every project: the heaviest dashboard)
-and a 县级 user on 530125. ``python -m jixiao serve`` (gunicorn gthread, default workers/threads
+and a 县级 user on 530125. ``python -m jixiao serve`` (gunicorn; its default workers/threads
 unless --workers/--threads) is started on a free loopback port as a subprocess; this process is
 the load generator: C client threads (default 20), each with its own logged-in sessions and one
-keep-alive ``http.client`` connection, in a closed loop (next request as soon as the answer is
+keep-alive ``http.client`` connection (re-opened when the server closes it, as sync workers do), in
+a closed loop (next request as soon as the answer is
 read). Every URL is run for a warm-up (not recorded), then for --duration seconds, recording
 every latency. Baselines in the same run: ``/healthz`` (a trivial view through the same server
 and middleware, session cookie sent) and a vendored static file (WhiteNoise).
@@ -463,15 +464,16 @@ def main() -> None:
         from jixiao.server import default_workers
 
         workers = args.workers or default_workers()
-        threads = args.threads or 4
+        threads = args.threads or 1
         port = free_port()
         log_path = home / "bench-serve-server.log"
         proc, cmd = start_server(home, port, args.workers, args.threads, log_path, args.settings, args.keepalive)
         ready = wait_healthy(proc, port, log_path)
         print(f"服务器 / server: {' '.join(['python', *cmd[1:]])}"
               + ("" if args.settings == "jixiao.settings" else f"  (DJANGO_SETTINGS_MODULE={args.settings})"))
-        print(f"  gunicorn gthread, workers {workers}{'' if args.workers else ' (默认)'}, threads {threads}"
-              f"{'' if args.threads else ' (默认)'} = {workers * threads} 个并发处理槽；就绪用时 {ready:.1f} s")
+        print(f"  gunicorn {'gthread' if threads > 1 else 'sync'}, workers {workers}{'' if args.workers else ' (默认)'},"
+              f" threads {threads}{'' if args.threads else ' (默认)'} = {workers * threads} 个并发处理槽；"
+              f"就绪用时 {ready:.1f} s")
 
         clients = [Client(port) for _ in range(args.clients)]
         started = time.perf_counter()

@@ -294,10 +294,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--demo", action="store_true", help="首次启动时载入演示项目和各角色的演示账号，并打印登录信息")
     p.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1；内网服务器用 0.0.0.0）")
     p.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
-    p.add_argument("--workers", type=int, default=None, help="工作进程数（默认等于 CPU 核数，至少 2，至多 8）")
-    p.add_argument("--threads", type=int, default=4, help="每个进程的线程数（默认 4）")
+    p.add_argument("--workers", type=int, default=None, help="工作进程数（默认 CPU 核数 × 2 + 1）")
+    p.add_argument("--threads", type=int, default=1,
+                   help="每个进程的线程数（默认 1：单线程进程，请求先到先服务，实测负载下延迟最均衡）")
     p.add_argument("--keepalive", type=int, default=2,
-                   help="连接保持秒数（默认 2；0 表示每个请求后关闭连接，高并发时各进程负载更均衡）")
+                   help="连接保持秒数（仅 --threads 大于 1 时有效，默认 2；单线程进程每个请求后关闭连接）")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("createadmin", help="创建系统管理员账号（交互输入密码）")

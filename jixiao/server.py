@@ -32,15 +32,17 @@ def settings_problems() -> list[str]:
 
 
 def default_workers() -> int:
-    """One process per core (at least 2, at most 8); the threads of each wait for the slow downloads.
-
-    Measured (docs/benchmarks.md): the pages are CPU-bound, and each keep-alive connection stays
-    with the process that accepted it; with twice as many processes as cores they pre-empt each
-    other mid-page and p95 was 3–4 × p50, with one per core about 1.5 ×."""
-    return max(2, min(8, os.cpu_count() or 1))
+    """2 × cores + 1 (gunicorn's rule), at most 17: while one process waits for LibreOffice the others serve."""
+    return min(17, (os.cpu_count() or 1) * 2 + 1)
 
 
-def run_gunicorn(host: str, port: int, *, workers: int, threads: int, keepalive: int = 2) -> None:
+def run_gunicorn(host: str, port: int, *, workers: int, threads: int = 1, keepalive: int = 2) -> None:
+    """Single-threaded ("sync") processes by default; ``threads`` > 1 gives gunicorn's threaded workers.
+
+    Measured (docs/benchmarks.md, 20 clients, 2 cores): the pages are CPU-bound. Sync processes take
+    each request from the shared listening socket when free, so waits are first come, first served:
+    p95 ≈ 1.3 × p50. Threaded workers keep each keep-alive connection with the process that accepted
+    it; the processes' loads then differ and p95 was 2–4 × p50 (more than 200 ms on the list pages)."""
     from django.db import connections
     from gunicorn.app.base import BaseApplication
 
@@ -54,8 +56,9 @@ def run_gunicorn(host: str, port: int, *, workers: int, threads: int, keepalive:
                 "bind": f"{host}:{port}",
                 "workers": workers,
                 "threads": threads,
-                "worker_class": "gthread",
-                "timeout": 120,  # a PDF conversion can take several seconds
+                "worker_class": "gthread" if threads > 1 else "sync",
+                # A sync process is silent while it answers: a large registry export may take minutes.
+                "timeout": 600,
                 "keepalive": keepalive,
                 "graceful_timeout": 10,
                 "accesslog": "-",
@@ -73,7 +76,7 @@ def run_gunicorn(host: str, port: int, *, workers: int, threads: int, keepalive:
     _Server().run()
 
 
-def serve(*, host: str, port: int, demo: bool, workers: int | None, threads: int, keepalive: int = 2) -> int:
+def serve(*, host: str, port: int, demo: bool, workers: int | None, threads: int = 1, keepalive: int = 2) -> int:
     from jixiao.settings import JIXIAO_HOME
 
     ensure_secret_key_file(JIXIAO_HOME)
