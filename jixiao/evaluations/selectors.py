@@ -28,17 +28,24 @@ def _survey(evaluation: Evaluation) -> data.Survey | None:
     )
 
 
+def indicator_scores_and_rows(evaluation: Evaluation) -> list[tuple[IndicatorScore, data.IndicatorRow]]:
+    """Each stored indicator (in tree order) with its engine input row: one query."""
+    scores = list(IndicatorScore.objects.filter(evaluation=evaluation).order_by("position"))
+    code_of = {s.pk: s.code for s in scores}  # parents belong to the same evaluation
+    return [(s, _indicator_row(s, code_of.get(s.parent_id, ""))) for s in scores]
+
+
 def indicator_rows_from_db(evaluation: Evaluation) -> list[data.IndicatorRow]:
-    rows = IndicatorScore.objects.filter(evaluation=evaluation).select_related("parent").order_by("position")
-    return [
-        data.IndicatorRow(
-            code=s.code, parent_code=s.parent.code if s.parent_id else "", name=s.name, weight=s.weight.normalize(),
-            rule=s.rule, operator=s.operator, target=s.target_value, actual=s.actual_value, linked=s.linked,
-            per_item=s.per_item, missing_items=s.missing_items, band=s.band, manual_score=s.manual_score,
-            evidence=s.evidence, individual=s.individual,
-        )
-        for s in rows
-    ]
+    return [row for _, row in indicator_scores_and_rows(evaluation)]
+
+
+def _indicator_row(s: IndicatorScore, parent_code: str) -> data.IndicatorRow:
+    return data.IndicatorRow(
+        code=s.code, parent_code=parent_code, name=s.name, weight=s.weight.normalize(),
+        rule=s.rule, operator=s.operator, target=s.target_value, actual=s.actual_value, linked=s.linked,
+        per_item=s.per_item, missing_items=s.missing_items, band=s.band, manual_score=s.manual_score,
+        evidence=s.evidence, individual=s.individual,
+    )
 
 
 def project_input_from_db(evaluation: Evaluation) -> data.ProjectInput:

@@ -24,7 +24,7 @@ from jixiao.common.problems import InputInvalid
 from jixiao.evaluations.inputs import QUALITATIVE_BANDS
 from jixiao.evaluations.models import IndicatorScore
 from jixiao.evaluations.rescoring import editable_fields, evaluation_rescore, indicator_score_update
-from jixiao.evaluations.selectors import indicator_rows_from_db
+from jixiao.evaluations.selectors import indicator_rows_from_db, indicator_scores_and_rows
 from jixiao.projects import selectors as project_selectors
 from jixiao.projects import services as project_services
 from jixiao.reports import downloads
@@ -161,10 +161,8 @@ def _survey_view(survey: dict) -> dict:
 
 
 def _indicator_view(evaluation) -> list[dict]:
-    rows = {r.code: r for r in indicator_rows_from_db(evaluation)}
     out = []
-    for score in IndicatorScore.objects.filter(evaluation=evaluation).order_by("position"):
-        row = rows[score.code]
+    for score, row in indicator_scores_and_rows(evaluation):
         is_leaf = score.rule != ""
         out.append({
             "score": score, "row": row, "is_leaf": is_leaf,
