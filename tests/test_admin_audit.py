@@ -51,6 +51,20 @@ def test_region_edit_in_admin_is_audited():
     assert record.changes["名称"] == ["测试街道", "测试镇"] and record.actor_label == "admin"
 
 
+def test_region_renamed_in_admin_shows_at_once_on_cached_dashboards():
+    world = build_world()
+    city = Client()
+    city.force_login(world.users["city"])
+    assert "<td>宜良县</td>" in city.get("/").content.decode()  # the dashboard is now cached for this scope
+    yiliang = world.regions["yiliang"]
+    response = _admin(world).post(f"/admin/regions/region/{yiliang.pk}/change/", {
+        "code": yiliang.code, "gb_code": "", "name": "宜良县（改）", "short_name": "", "aliases": "[]",
+        "level": "county", "parent": world.regions["kunming"].pk, "city_share": "", "county_share": ""})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    html = city.get("/").content.decode()
+    assert "<td>宜良县（改）</td>" in html and "<td>宜良县</td>" not in html
+
+
 def test_user_created_in_admin_needs_a_region_matching_its_role():
     world = build_world()
     client = _admin(world)

@@ -104,22 +104,26 @@ def project_list(*, user, filters: ProjectFilters) -> QuerySet[Project]:
 
 # ---- per-scope cache of the aggregates -----------------------------------------------------------
 # The dashboard and the year filter read every project in the user's subtree; they are kept per scope
-# and keyed by a data version (latest evaluation change, number and last id of projects), so any
-# store, re-score or delete shows at once in every server process, without any invalidation code.
+# and keyed by a data version (latest evaluation change, number and last id of projects, last audited
+# change), so any store, re-score, delete or admin edit shows at once in every server process, without
+# any invalidation code.
 CACHE_SECONDS = 300
 
 
 def data_version() -> str:
-    """Latest evaluation change, number and last id of projects: one statement (it runs on every page)."""
+    """Latest evaluation change, number and last id of projects, and the last audited change (an admin's
+    edit of a region, say): one statement, since it runs on every page."""
     from django.db import connection
 
+    from jixiao.changelog.models import ChangeRecord
     from jixiao.evaluations.models import Evaluation
 
-    evaluations, projects = Evaluation._meta.db_table, Project._meta.db_table
+    evaluations, projects, changes = (Evaluation._meta.db_table, Project._meta.db_table, ChangeRecord._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT (SELECT MAX(updated_at) FROM {evaluations}), COUNT(*), MAX(id) FROM {projects}")
-        changed, count, last_id = cursor.fetchone()
-    return f"{changed}:{count}:{last_id}".replace(" ", "T")  # cache keys must not contain spaces
+        cursor.execute(f"SELECT (SELECT MAX(updated_at) FROM {evaluations}), COUNT(*), MAX(id),"
+                       f" (SELECT MAX(id) FROM {changes}) FROM {projects}")
+        changed, count, last_id, last_change = cursor.fetchone()
+    return f"{changed}:{count}:{last_id}:{last_change}".replace(" ", "T")  # cache keys must not contain spaces
 
 
 def _scope_key(user) -> str:
