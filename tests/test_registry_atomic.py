@@ -24,6 +24,8 @@ class Target:
     def __init__(self, tmp_path):
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("JIXIAO_")}
         self.env["JIXIAO_HOME"] = str(tmp_path / "home")
+        (tmp_path / "tmp").mkdir()
+        self.env["TMPDIR"] = str(tmp_path / "tmp")  # a killed import cannot remove its temporary files
         self.pg_url = os.environ.get("JIXIAO_DATABASE_URL")
         self.pg_name = None
         if self.pg_url:
