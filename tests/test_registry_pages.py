@@ -176,3 +176,17 @@ def test_web_import_unreadable_file(world, tmp_path, monkeypatch):
         response = client.post("/registry/import/", {"file": handle})
     html = client.get(response.url).content.decode()
     assert "无法导入" in html and "缺少必需的列" in html
+
+
+@pytest.mark.parametrize("persona", ["county_yl", "finance_city"])
+def test_history_shows_changed_phone_numbers_masked(world, tmp_path, persona):
+    from jixiao.registry.importer import registry_import
+
+    person = world.persons["yiliang"]
+    changed = row(姓名=person.name, 身份证号=person.id_number, 户籍地区划代码="530125003004", 联系电话="13812345678")
+    result = registry_import(write_csv(tmp_path / "更新.csv", [changed]), parallel=False)
+    assert result.updated == 1
+    assert PersonChange.objects.get(person=person, action="update").changes["联系电话"] == ["13900000000", "13812345678"]
+    html = client_for(world, persona).get(f"/registry/persons/{person.pk}/").content.decode()
+    assert 'id="person-history"' in html and "联系电话：139****0000 → 138****5678" in html
+    assert "13900000000" not in html and "13812345678" not in html

@@ -6,13 +6,14 @@ may be shown whole is ``accounts.roles.SEES_PERSONAL_DATA``; pages show them mas
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.http import Http404
 
 from jixiao.accounts.selectors import user_scope
-from jixiao.common.pii import mask_phone, mask_resident_id
+from jixiao.common.pii import mask_phone, mask_resident_id, mask_text
 from jixiao.regions.models import Region
 from jixiao.registry.models import Person, PersonChange
 
@@ -90,6 +91,31 @@ def person_list(*, user, filters: PersonFilters) -> QuerySet[Person]:
 
 def person_history(person: Person) -> QuerySet[PersonChange]:
     return PersonChange.objects.filter(person=person).order_by("-at", "-id")
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: datetime.datetime
+    actor_label: str
+    action_label: str
+    changes: list[tuple[str, str | None, str | None]]  # field, old, new — personal numbers masked
+
+
+def person_history_shown(person: Person, *, limit: int = 200) -> list[HistoryEntry]:
+    """The person's history as the page shows it: old and new phone numbers (and any ID or mobile number
+    inside other values) masked for everyone — the full numbers only through the recorded reveal."""
+    return [
+        HistoryEntry(h.at, h.actor_label, h.get_action_display(),
+                     [(field, _masked_value(field, old), _masked_value(field, new))
+                      for field, (old, new) in h.changes.items()])
+        for h in person_history(person)[:limit]
+    ]
+
+
+def _masked_value(field: str, value):
+    if value is None or value == "":
+        return None
+    return mask_phone(str(value)) if field == "联系电话" else mask_text(str(value))
 
 
 def shown_id(person_or_number: str, *, unmasked: bool) -> str:

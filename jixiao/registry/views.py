@@ -61,7 +61,7 @@ def person_detail(request, pk: int):
     return render(request, "registry/person_detail.html", {
         "person": person, "cert": getattr(person, "certificate", None),
         "id": mask_resident_id(person.id_number), "phone": mask_phone(person.phone) if person.phone else "",
-        "history": selectors.person_history(person)[:200], "may_unmask": selectors.may_unmask(request.user),
+        "history": selectors.person_history_shown(person), "may_unmask": selectors.may_unmask(request.user),
     })
 
 
