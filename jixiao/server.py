@@ -80,9 +80,9 @@ def serve(*, host: str, port: int, demo: bool, workers: int | None, threads: int
     from jixiao.settings import JIXIAO_HOME
 
     ensure_secret_key_file(JIXIAO_HOME)
-    from jixiao.cli import _setup_django
+    from jixiao.cli.common import setup_django
 
-    _setup_django(migrate=True)
+    setup_django(migrate=True)
     problems = settings_problems()
     if problems:
         print("设置有误，拒绝启动：", file=sys.stderr)

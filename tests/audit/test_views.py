@@ -16,9 +16,9 @@ from jixiao.audit import services
 from jixiao.evaluations.engine import evaluate
 from jixiao.evaluations.figures import build_figures
 from jixiao.reports.docx_report import render_report
+from tests.audit.test_planted_findings import CLEAN, plant
 from tests.factories import sample_project
 from tests.personas import build_world
-from tests.test_audit_planted import CLEAN, plant
 
 pytestmark = pytest.mark.django_db
 

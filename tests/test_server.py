@@ -55,7 +55,7 @@ def _stop(proc) -> str:
 
 def _web_registry_import(opener, base, tmp_path):
     """Upload a registry through the page: the import runs as a background process; poll its page."""
-    from tests.test_registry_import import make_id, row, write_csv
+    from tests.registry.test_import import make_id, row, write_csv
 
     rows = [row(姓名=f"网页导入{i}", 身份证号=make_id(seq=f"{700 + i}"), 户籍地区划代码="530125004005") for i in range(30)]
     rows.append(row(姓名="外县", 身份证号=make_id(seq="799"), 户籍地区划代码="530124004005"))

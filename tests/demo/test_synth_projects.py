@@ -96,9 +96,9 @@ def test_storing_the_same_seed_again_updates_the_same_projects():
 
 @pytest.mark.django_db
 def test_cli_synth_projects(capsys, monkeypatch):
-    from jixiao import cli
+    import jixiao.cli as cli
 
-    monkeypatch.setattr(cli, "_setup_django", lambda migrate=False: None)  # the test database is ready
+    monkeypatch.setattr(cli.common, "setup_django", lambda migrate=False: None)  # the test database is ready
     assert cli.main(["synth", "projects", "--n", "4", "--seed", "3"]) == 0
     out = capsys.readouterr().out
     assert "4 个虚构项目" in out and "秒" in out

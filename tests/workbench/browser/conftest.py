@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import CHROMIUM
+from tests.workbench.browser import CHROMIUM
 
 # Playwright's sync API runs an asyncio event loop in this thread; without this Django refuses the
 # ORM calls the tests make around the browser (building the world, checking the database).
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = Path(__file__).resolve().parents[3]
 SCREENSHOTS = REPO_ROOT / "artifacts" / "screenshots"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]

@@ -11,7 +11,7 @@ from python_calamine import CalamineWorkbook
 from jixiao.changelog.models import ChangeRecord
 from jixiao.registry.models import Person, PersonChange
 from tests.personas import PERSONAS, build_world
-from tests.test_registry_import import make_id, row, write_csv
+from tests.registry.test_import import make_id, row, write_csv
 
 pytestmark = pytest.mark.django_db
 
@@ -129,7 +129,7 @@ def test_filters(world):
 
 def _run_jobs_inline(monkeypatch):
     """The web import starts `jixiao import` as a process; here it runs in this process (same test DB)."""
-    from jixiao import cli
+    import jixiao.cli as cli
     from jixiao.registry import services
 
     class Inline:
@@ -137,7 +137,7 @@ def _run_jobs_inline(monkeypatch):
             cli.main([str(a) for a in args[3:]])
 
     monkeypatch.setattr(services.subprocess, "Popen", Inline)
-    monkeypatch.setattr(cli, "_setup_django", lambda migrate=False: None)
+    monkeypatch.setattr(cli.common, "setup_django", lambda migrate=False: None)
 
 
 def test_web_import_scoped_with_progress_and_error_report(world, tmp_path, monkeypatch):

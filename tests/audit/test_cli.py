@@ -12,8 +12,8 @@ from jixiao.cli import main
 from jixiao.evaluations.engine import evaluate
 from jixiao.evaluations.figures import build_figures
 from jixiao.reports.docx_report import render_report
+from tests.audit.test_planted_findings import CLEAN, plant
 from tests.factories import sample_project
-from tests.test_audit_planted import CLEAN, plant
 
 FINDING_KEYS = {"kind", "location", "excerpt", "expected", "found", "message"}
 

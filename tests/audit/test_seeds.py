@@ -10,7 +10,7 @@ import pytest
 
 from jixiao.audit.services import audit_file
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 
 # seed → sorted (kind, where, found, expected)
 EXPECTED = {

@@ -21,9 +21,9 @@ from jixiao.evaluations.models import Evaluation, IndicatorScore
 from jixiao.evaluations.rescoring import indicator_score_update
 from jixiao.projects.models import Project
 from jixiao.workbooks.writer import write_workbook
-from tests.browser import CHROMIUM
 from tests.factories import sample_project
 from tests.personas import PASSWORD, VISIBLE, build_world
+from tests.workbench.browser import CHROMIUM
 
 pytestmark = [
     pytest.mark.browser,

@@ -1,0 +1,27 @@
+"""The ``jixiao`` command: every batch job of the system, one module per command group.
+
+Exit status: 0 success, 1 invalid input (every problem printed with sheet, row and column),
+2 a file or setting that cannot be used at all.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from jixiao.cli import audit, evaluation, registry, synth, system
+
+# Each module adds its sub-commands; the order is the order of `jixiao --help`.
+COMMAND_GROUPS = (evaluation, system, synth, registry, audit)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="jixiao", description="绩效：专项资金绩效评价与自评报告")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for group in COMMAND_GROUPS:
+        group.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)

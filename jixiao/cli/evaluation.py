@@ -1,0 +1,93 @@
+"""`jixiao template / evaluate / demo`: project workbooks, their evaluation and the seed demo."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from jixiao.cli import common
+
+
+def cmd_template(args) -> int:
+    from jixiao.evaluations.inputs import ProjectInput
+    from jixiao.workbooks.writer import write_workbook
+
+    project = None
+    if args.indicators:
+        from jixiao.indicators.templates import load_template
+
+        try:
+            rows = load_template(args.indicators)
+        except ValueError as exc:
+            print(str(exc), file=sys.stderr)
+            return 2
+        project = ProjectInput(name="", year=0, owner_unit="", template=args.indicators, indicators=rows)
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    write_workbook(out, project)
+    print(f"已生成空白项目工作簿：{out}")
+    return 0
+
+
+def _report_outputs(outputs) -> None:
+    fig = outputs.figures
+    print(f"{fig['project']}（{fig['year']}年）：总分 {fig['total_score']}，等级 {fig['grade']}")
+    for path in outputs.files:
+        print(f"  {path}")
+    if outputs.pdf_skipped_reason:
+        print(f"  （{outputs.pdf_skipped_reason}）")
+    if outputs.evaluation_id:
+        print(f"  已存入数据库（评价编号 {outputs.evaluation_id}）")
+
+
+def cmd_evaluate(args) -> int:
+    from jixiao.common.problems import InputInvalid
+    from jixiao.evaluations.services import evaluation_from_workbook
+
+    if not Path(args.workbook).is_file():
+        print(f"找不到工作簿文件：{args.workbook}", file=sys.stderr)
+        return 2
+    if args.report_template and not Path(args.report_template).is_file():
+        print(f"找不到报告模板：{args.report_template}", file=sys.stderr)
+        return 2
+    if not args.no_store:
+        common.setup_django(migrate=True)
+    try:
+        outputs = evaluation_from_workbook(args.workbook, Path(args.out), pdf=not args.no_pdf, store=not args.no_store,
+                                           report_template=args.report_template)
+    except InputInvalid as exc:
+        common.print_problems(exc)
+        return 1
+    _report_outputs(outputs)
+    return 0
+
+
+def cmd_demo(args) -> int:
+    from jixiao.demo.run import demo_run
+
+    if not args.no_store:
+        common.setup_django(migrate=True)
+    for outputs in demo_run(Path(args.out), pdf=not args.no_pdf, store=not args.no_store):
+        _report_outputs(outputs)
+    return 0
+
+
+def register(sub) -> None:
+    p = sub.add_parser("template", help="生成空白项目工作簿（含“说明”表、下拉选项和数字格式）")
+    p.add_argument("out", help="输出的 .xlsx 路径")
+    p.add_argument("--indicators", help="预填指标体系模板，如：昆明ABC、财预2020-10")
+    p.set_defaults(func=cmd_template)
+
+    p = sub.add_parser("evaluate", help="校验项目工作簿，计算得分并生成报告")
+    p.add_argument("workbook")
+    p.add_argument("--out", required=True, help="输出目录")
+    p.add_argument("--no-store", action="store_true", help="不写入数据库")
+    p.add_argument("--no-pdf", action="store_true", help="不生成 PDF")
+    p.add_argument("--report-template", help="自己修改过的报告 Word 模板（复制自 jixiao/reports/templates/self_evaluation.docx）")
+    p.set_defaults(func=cmd_evaluate)
+
+    p = sub.add_parser("demo", help="用种子报告 001、002 的公开数据生成演示工作簿并评价")
+    p.add_argument("--out", default="jixiao-demo", help="输出目录（默认 ./jixiao-demo）")
+    p.add_argument("--no-store", action="store_true", help="不写入数据库")
+    p.add_argument("--no-pdf", action="store_true", help="不生成 PDF")
+    p.set_defaults(func=cmd_demo)
