@@ -28,12 +28,12 @@ from pathlib import Path
 
 from bench.bench_report import PARAGRAPH, SURVEY, large_project
 from jixiao.audit.services import audit_annotate, audit_file
-from jixiao.evaluations.engine import evaluate
-from jixiao.evaluations.figures import build_figures
-from jixiao.evaluations.inputs import Interview, SurveyQuestion
 from jixiao.reports.charts import report_charts
 from jixiao.reports.docx_report import render_report
 from jixiao.reports.pdf import convert_to_pdf, find_soffice
+from jixiao.scoring.engine import evaluate
+from jixiao.scoring.figures import build_figures
+from jixiao.scoring.inputs import Interview, SurveyQuestion
 from jixiao.workbooks.schema import NARRATIVE_KEYS
 
 GOAL_S = 2.0

@@ -23,9 +23,13 @@ from datetime import date
 from decimal import Decimal as D
 from pathlib import Path
 
-from jixiao.evaluations.engine import evaluate
-from jixiao.evaluations.figures import build_figures
-from jixiao.evaluations.inputs import (
+from jixiao.reports.charts import report_charts
+from jixiao.reports.docx_report import render_report
+from jixiao.reports.pdf import convert_to_pdf, find_soffice
+from jixiao.reports.scoresheet import write_score_sheet
+from jixiao.scoring.engine import evaluate
+from jixiao.scoring.figures import build_figures
+from jixiao.scoring.inputs import (
     Allocation,
     Expenditure,
     FundSource,
@@ -37,11 +41,7 @@ from jixiao.evaluations.inputs import (
     SurveyQuestion,
     Target,
 )
-from jixiao.reports.charts import report_charts
-from jixiao.reports.docx_report import render_report
-from jixiao.reports.pdf import convert_to_pdf, find_soffice
-from jixiao.reports.scoresheet import write_score_sheet
-from jixiao.surveys.presets import PRESETS
+from jixiao.scoring.presets import PRESETS
 from jixiao.workbooks.schema import NARRATIVE_KEYS
 
 DOCX_GOAL_S = 1.0

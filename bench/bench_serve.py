@@ -65,7 +65,7 @@ def prepare_data(home: Path, projects: int) -> dict:
         raise SystemExit(f"{home} 已有 {meta['projects']} 个项目的数据，与 --projects {projects} 不符：请换一个目录")
     os.environ["JIXIAO_HOME"] = str(home)
     os.environ["DJANGO_SETTINGS_MODULE"] = "jixiao.settings"
-    from jixiao.cli.common import setup_django
+    from jixiao.bootstrap import setup_django
 
     started = time.perf_counter()
     setup_django(migrate=True)

@@ -80,7 +80,7 @@ def serve(*, host: str, port: int, demo: bool, workers: int | None, threads: int
     from jixiao.settings import JIXIAO_HOME
 
     ensure_secret_key_file(JIXIAO_HOME)
-    from jixiao.cli.common import setup_django
+    from jixiao.bootstrap import setup_django
 
     setup_django(migrate=True)
     problems = settings_problems()

@@ -20,6 +20,9 @@ python3 -m pip install -q --disable-pip-version-check -e ".[test]"
 echo "== ruff =="
 python3 -m ruff check .
 
+echo "== 分层约束（import-linter，见 docs/ARCHITECTURE.md） =="
+lint-imports --no-cache
+
 export JIXIAO_HOME="$(mktemp -d)"
 echo "== 测试：SQLite =="
 python3 -m pytest "$@"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal as D
 
-from jixiao.evaluations.inputs import (
+from jixiao.scoring.inputs import (
     Allocation,
     Expenditure,
     FundSource,
@@ -17,7 +17,7 @@ from jixiao.evaluations.inputs import (
     SurveyQuestion,
     Target,
 )
-from jixiao.surveys.presets import PRESETS
+from jixiao.scoring.presets import PRESETS
 
 
 def leaf(code, parent, name, weight, rule, **kw) -> IndicatorRow:

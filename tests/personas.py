@@ -6,10 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from jixiao.accounts.services import project_assignment_create, user_create
-from jixiao.evaluations.engine import evaluate
-from jixiao.evaluations.figures import build_figures
+from jixiao.evaluations.services import evaluation_store
 from jixiao.projects.models import Project
-from jixiao.projects.services import project_store_evaluation
 from jixiao.regions.models import Region
 from tests.factories import sample_project
 
@@ -17,8 +15,7 @@ PASSWORD = "Persona-pass-2026"
 
 
 def store(project_input) -> Project:
-    result = evaluate(project_input)
-    evaluation = project_store_evaluation(actor=None, result=result, figures=build_figures(result), source_file="t.xlsx")
+    evaluation = evaluation_store(actor=None, project_input=project_input, source="t.xlsx")
     return evaluation.project
 
 

@@ -1,5 +1,5 @@
-"""Roles and what each may do: rule data, read by the selectors (who sees what) and the services
-(who may change what). Nothing here touches the database."""
+"""The roles and the region level each belongs to. What each role may see and do is rule data in
+``jixiao.accounts.permissions``. Nothing here touches the database."""
 
 from __future__ import annotations
 
@@ -24,14 +24,3 @@ ROLE_REGION_LEVELS: dict[str, tuple[str, ...]] = {
     Role.VILLAGE: ("village",),
     Role.FINANCE: ("province", "city", "county", "zone"),
 }
-
-# Who sees everything, who sees only projects assigned to them; everyone else sees their region's subtree.
-SEES_ALL = frozenset({Role.ADMIN})
-SEES_ASSIGNED_ONLY = frozenset({Role.EVALUATOR})
-# Who may create, re-import, change and delete the projects they see (the owners).
-MANAGES_PROJECTS = frozenset({Role.ADMIN, Role.CITY, Role.COUNTY, Role.TOWNSHIP, Role.VILLAGE})
-# Who may change leaf scores and their 评分依据: the owners, and external evaluators on the
-# projects assigned to them (scoring is what they are engaged for). 财政审核 only reads.
-SCORES_PROJECTS = MANAGES_PROJECTS | {Role.EVALUATOR}
-# Who may see resident ID and phone numbers unmasked (beneficiary registry).
-SEES_PERSONAL_DATA = frozenset({Role.ADMIN, Role.COUNTY, Role.TOWNSHIP, Role.VILLAGE})

@@ -1,20 +1,13 @@
-"""Who the user is in jixiao: their role and the region subtree they see.
+"""Who the user is in jixiao: their role and their region (the root of the subtree they work in).
 
-Every scoped query in the system starts from ``user_scope``; pages, downloads and the API never
-filter by region themselves."""
+``jixiao.accounts.permissions`` reads it to decide what the user may see and do; nothing else
+interprets a role."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from jixiao.accounts.roles import (
-    MANAGES_PROJECTS,
-    SCORES_PROJECTS,
-    SEES_ALL,
-    SEES_ASSIGNED_ONLY,
-    SEES_PERSONAL_DATA,
-    Role,
-)
+from jixiao.accounts.roles import Role
 
 _CACHE_ATTR = "_jixiao_scope"
 
@@ -30,32 +23,6 @@ class Scope:
     @property
     def role_label(self) -> str:
         return Role(self.role).label if self.role else "无角色"
-
-    @property
-    def sees_all(self) -> bool:
-        return self.role in SEES_ALL
-
-    @property
-    def assigned_only(self) -> bool:
-        return self.role in SEES_ASSIGNED_ONLY
-
-    @property
-    def manages_projects(self) -> bool:
-        return self.role in MANAGES_PROJECTS
-
-    @property
-    def scores_projects(self) -> bool:
-        return self.role in SCORES_PROJECTS
-
-    @property
-    def sees_personal_data(self) -> bool:
-        return self.role in SEES_PERSONAL_DATA
-
-    def covers_region(self, region) -> bool:
-        """Is ``region`` the user's region or below it?"""
-        if self.sees_all:
-            return True
-        return bool(self.region_path) and region is not None and region.path.startswith(self.region_path)
 
 
 NO_SCOPE = Scope(None, None, None, None, "")
@@ -81,15 +48,3 @@ def user_scope(user) -> Scope:
                       region.name if region else ("全部" if role == Role.ADMIN else ""))
     setattr(user, _CACHE_ATTR, scope)
     return scope
-
-
-def regions_visible(user):
-    """Regions a user may pick in filters and forms: their region and below (all for admins)."""
-    from jixiao.regions.models import Region
-
-    scope = user_scope(user)
-    if scope.sees_all:
-        return Region.objects.all()
-    if scope.region_path and not scope.assigned_only:
-        return Region.objects.filter(path__startswith=scope.region_path)
-    return Region.objects.none()

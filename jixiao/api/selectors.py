@@ -8,11 +8,11 @@ from django.http import Http404
 
 from jixiao.changelog.models import ChangeRecord
 from jixiao.common.numbers import fmt_fixed
-from jixiao.evaluations.inputs import RULE_LABELS
 from jixiao.evaluations.models import Evaluation
 from jixiao.evaluations.rescoring import editable_fields
 from jixiao.evaluations.selectors import indicator_rows_from_db
 from jixiao.projects.models import Project
+from jixiao.scoring.inputs import RULE_LABELS
 
 
 def evaluation_current(project: Project) -> Evaluation:

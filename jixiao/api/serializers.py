@@ -10,7 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from jixiao.changelog.models import ChangeRecord
-from jixiao.evaluations.inputs import PROJECT_TYPES
+from jixiao.scoring.inputs import PROJECT_TYPES
 
 _FIGURES = "current_evaluation.figures"
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Mapping
-from dataclasses import replace
 from pathlib import Path
 
 from drf_spectacular.types import OpenApiTypes
@@ -19,13 +18,15 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from jixiao.accounts.selectors import user_scope
+from jixiao.accounts import permissions
+from jixiao.accounts.permissions import Action, Kind
 from jixiao.api import serializers as s
 from jixiao.api.selectors import evaluation_current, evaluation_indicator_tree, project_changes
 from jixiao.common.problems import InputInvalid, Problem
 from jixiao.evaluations.rescoring import indicator_score_update
 from jixiao.projects import selectors as project_selectors
 from jixiao.projects import services as project_services
+from jixiao.workbooks.services import workbook_import
 
 _NOT_LOGGED_IN = OpenApiResponse(s.DetailSerializer, description="未登录")
 _NOT_VISIBLE = OpenApiResponse(s.DetailSerializer, description="没有这个项目，或您无权查看")
@@ -70,9 +71,8 @@ class ProjectListView(GenericAPIView):
         responses={201: s.ProjectDetailSerializer, 400: _PROBLEMS, 403: _READ_ONLY},
     )
     def post(self, request):
-        scope = user_scope(request.user)
-        if not scope.manages_projects:
-            raise PermissionDenied(f"您的角色（{scope.role_label}）不能导入项目")
+        if not permissions.may(request.user, Action.CREATE, Kind.PROJECT):
+            raise PermissionDenied(f"您的角色（{permissions.role_label(request.user)}）不能导入项目")
         upload = request.FILES.get("file")
         if upload is None:
             return _problems_response([Problem("", None, "file", "请上传项目工作簿（.xlsx）")])
@@ -84,11 +84,9 @@ class ProjectListView(GenericAPIView):
                 for chunk in upload.chunks():
                     out.write(chunk)
             try:
-                evaluation = project_services.project_import_workbook(actor=request.user, path=path,
-                                                                      file_name=file_name)
+                evaluation = workbook_import(actor=request.user, path=path, file_name=file_name)
             except InputInvalid as exc:
-                return _problems_response([replace(p, file=file_name) if p.file == path.name else p
-                                           for p in exc.problems])
+                return _problems_response(exc.problems)
             except project_services.StoreError as exc:
                 return _problems_response([Problem("", None, None, str(exc), file_name)])
         project = project_selectors.project_get_visible(user=request.user, pk=evaluation.project_id)

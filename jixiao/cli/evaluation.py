@@ -5,11 +5,12 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from jixiao import bootstrap
 from jixiao.cli import common
 
 
 def cmd_template(args) -> int:
-    from jixiao.evaluations.inputs import ProjectInput
+    from jixiao.scoring.inputs import ProjectInput
     from jixiao.workbooks.writer import write_workbook
 
     project = None
@@ -42,7 +43,7 @@ def _report_outputs(outputs) -> None:
 
 def cmd_evaluate(args) -> int:
     from jixiao.common.problems import InputInvalid
-    from jixiao.evaluations.services import evaluation_from_workbook
+    from jixiao.reports.outputs import evaluation_from_workbook
 
     if not Path(args.workbook).is_file():
         print(f"找不到工作簿文件：{args.workbook}", file=sys.stderr)
@@ -51,7 +52,7 @@ def cmd_evaluate(args) -> int:
         print(f"找不到报告模板：{args.report_template}", file=sys.stderr)
         return 2
     if not args.no_store:
-        common.setup_django(migrate=True)
+        bootstrap.setup_django(migrate=True)
     try:
         outputs = evaluation_from_workbook(args.workbook, Path(args.out), pdf=not args.no_pdf, store=not args.no_store,
                                            report_template=args.report_template)
@@ -66,7 +67,7 @@ def cmd_demo(args) -> int:
     from jixiao.demo.run import demo_run
 
     if not args.no_store:
-        common.setup_django(migrate=True)
+        bootstrap.setup_django(migrate=True)
     for outputs in demo_run(Path(args.out), pdf=not args.no_pdf, store=not args.no_store):
         _report_outputs(outputs)
     return 0

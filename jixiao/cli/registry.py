@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from jixiao.cli import common
+from jixiao import bootstrap
 
 
 def cmd_import(args) -> int:
@@ -17,13 +17,14 @@ def cmd_import(args) -> int:
     if not _Path(args.file).is_file():
         print(f"找不到文件：{args.file}", file=sys.stderr)
         return 2
-    common.setup_django(migrate=True)
+    bootstrap.setup_django(migrate=True)
     from django.contrib.auth import get_user_model
 
     from jixiao.registry.importer import progress_file_writer, registry_import
 
     actor = scope_path = None
     if args.actor:
+        from jixiao.accounts import permissions
         from jixiao.accounts.selectors import user_scope
 
         actor = get_user_model().objects.filter(username=args.actor).first()
@@ -31,10 +32,11 @@ def cmd_import(args) -> int:
             print(f"没有用户“{args.actor}”", file=sys.stderr)
             return 2
         scope = user_scope(actor)
-        if not scope.sees_all:
-            if not scope.manages_projects or not scope.region_path:
-                print(f"用户“{args.actor}”（{scope.role_label}）不能导入名册", file=sys.stderr)
-                return 2
+        reach = permissions.reach(actor, permissions.Action.CREATE, permissions.Kind.REGISTRY_IMPORT)
+        if reach is None:
+            print(f"用户“{args.actor}”（{scope.role_label}）不能导入名册", file=sys.stderr)
+            return 2
+        if reach is not permissions.Reach.ALL:
             scope_path = scope.region_path
     progress = progress_file_writer(_Path(args.progress)) if args.progress else None
     try:

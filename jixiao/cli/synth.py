@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 import time
 
-from jixiao.cli import common
+from jixiao import bootstrap
 
 SYNTH_KINDS = ("projects", "registry")  # what `jixiao synth` can generate; more kinds join this tuple
 
@@ -16,7 +16,7 @@ def cmd_synth(args) -> int:
         return 2
     if args.kind == "registry":
         return _synth_registry(args)
-    common.setup_django(migrate=True)
+    bootstrap.setup_django(migrate=True)
     from django.conf import settings
 
     from jixiao.demo.synth_projects import synth_projects_timed

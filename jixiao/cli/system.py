@@ -6,11 +6,11 @@ import getpass
 import os
 import sys
 
-from jixiao.cli import common
+from jixiao import bootstrap
 
 
 def cmd_migrate(args) -> int:
-    common.setup_django(migrate=True)
+    bootstrap.setup_django(migrate=True)
     from django.conf import settings
 
     from jixiao.indicators.services import indicator_templates_sync_builtin
@@ -30,7 +30,7 @@ def cmd_serve(args) -> int:
 
 def cmd_createadmin(args) -> int:
     """A 系统管理员 login; the password is asked twice and checked by Django's validators."""
-    common.setup_django(migrate=True)
+    bootstrap.setup_django(migrate=True)
     from jixiao.accounts.roles import Role
     from jixiao.accounts.services import AccountError, user_create
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from jixiao.demo.seeds import SEED_KEYS, load_seed, seed_folder_name
-from jixiao.evaluations.services import EvaluationOutputs, evaluation_produce
+from jixiao.reports.outputs import EvaluationOutputs, evaluation_produce
 
 WORKBOOK_NAME = "项目工作簿.xlsx"
 

@@ -15,7 +15,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from importlib import resources
 
-from jixiao.evaluations.inputs import ProjectInput
+from jixiao.scoring.inputs import ProjectInput
 
 SEED_KEYS = ("001", "002")
 

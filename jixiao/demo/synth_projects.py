@@ -5,7 +5,7 @@ projects, amounts, targets, survey counts, interviews and texts are generated fr
 describe no real project or person. The same (n, seed) always gives the same projects.
 
 Each project uses the shipped 昆明ABC indicator tree with every leaf filled the way staff fill
-a workbook, so ``evaluations.engine.evaluate`` scores it without problems. One hidden
+a workbook, so ``scoring.engine.evaluate`` scores it without problems. One hidden
 "management quality" per project drives the leaves, the targets, the money and the survey
 together, which gives a realistic spread of totals (mostly 良/优, some 中, a few 差).
 """
@@ -21,7 +21,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
-from jixiao.evaluations.inputs import (
+from jixiao.indicators.templates import load_template
+from jixiao.regions.catalog import RegionEntry, load_catalog
+from jixiao.scoring.inputs import (
     PROJECT_TYPES,
     Expenditure,
     FundSource,
@@ -33,10 +35,8 @@ from jixiao.evaluations.inputs import (
     SurveyQuestion,
     Target,
 )
-from jixiao.indicators.rules import QUALITATIVE_BAND_LIMITS
-from jixiao.indicators.templates import load_template
-from jixiao.regions.catalog import RegionEntry, load_catalog
-from jixiao.surveys.presets import PRESETS
+from jixiao.scoring.presets import PRESETS
+from jixiao.scoring.rules import QUALITATIVE_BAND_LIMITS
 
 TEMPLATE_KEY = "昆明ABC"
 SURVEY_PRESET = "昆明三档"
@@ -535,15 +535,13 @@ def _units_prepare(projects: list[ProjectInput]) -> None:
 def synth_projects_store(n: int, seed: int, *, actor=None, progress=None) -> int:
     """Generate, evaluate and store ``n`` projects; returns how many were stored.
 
-    Storing goes through ``project_store_evaluation`` (units, project, children, evaluation,
+    Storing goes through ``evaluation_store`` (units, project, children, evaluation,
     change record), one transaction per ``BATCH_SIZE`` projects. The same seed stored twice
     updates the same projects and adds a second evaluation to each. ``progress(done, n)`` is
     called after each batch when given."""
     from django.db import transaction
 
-    from jixiao.evaluations.engine import evaluate
-    from jixiao.evaluations.figures import build_figures
-    from jixiao.projects.services import project_store_evaluation
+    from jixiao.evaluations.services import evaluation_store
 
     stored = 0
     batch: list[ProjectInput] = []
@@ -553,9 +551,7 @@ def synth_projects_store(n: int, seed: int, *, actor=None, progress=None) -> int
         with transaction.atomic():
             _units_prepare(batch)
             for data in batch:
-                result = evaluate(data)
-                project_store_evaluation(actor=actor, result=result, figures=build_figures(result),
-                                         source_file=f"synth-{seed}")
+                evaluation_store(actor=actor, project_input=data, source=f"synth-{seed}")
         stored += len(batch)
         batch.clear()
         if progress:

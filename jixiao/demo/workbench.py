@@ -76,16 +76,13 @@ def _demo_registry(folder: Path) -> None:
 def _township_project():
     """One small invented project owned by the demo township, so its users see something."""
     from jixiao.demo.synth_projects import synth_project_inputs
-    from jixiao.evaluations.engine import evaluate
-    from jixiao.evaluations.figures import build_figures
-    from jixiao.projects.services import project_store_evaluation
+    from jixiao.evaluations.services import evaluation_store
 
     project = next(iter(synth_project_inputs(1, DEMO_SYNTH_SEED + 1)))
     project.name = "演示街道残疾人之家运营补助"
     project.owner_unit = DEMO_TOWNSHIP[1].replace("（虚构）", "") + "残疾人联合会（虚构）"
     project.region_code, project.region_name = DEMO_TOWNSHIP[0], DEMO_TOWNSHIP[1]
-    result = evaluate(project)
-    return project_store_evaluation(actor=None, result=result, figures=build_figures(result), source_file="演示数据")
+    return evaluation_store(actor=None, project_input=project, source="演示数据")
 
 
 def demo_workbench_setup(out_dir: Path | None = None) -> list[DemoLogin]:

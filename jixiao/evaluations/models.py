@@ -6,7 +6,7 @@ re-downloads show what the report showed."""
 from django.conf import settings
 from django.db import models
 
-from jixiao.evaluations.inputs import RULE_LABELS
+from jixiao.scoring.inputs import RULE_LABELS
 
 
 class Evaluation(models.Model):

@@ -11,14 +11,14 @@ from dataclasses import dataclass, replace
 
 from django.db import transaction
 
+from jixiao.common.cells import CellError, parse_decimal, parse_int
 from jixiao.common.numbers import fmt_fixed
 from jixiao.common.problems import InputInvalid, Problem
-from jixiao.evaluations.engine import EvaluationResult, evaluate
-from jixiao.evaluations.figures import build_figures
-from jixiao.evaluations.inputs import QUALITATIVE_BANDS, IndicatorRow
 from jixiao.evaluations.models import Evaluation, IndicatorScore
 from jixiao.evaluations.selectors import project_input_from_db
-from jixiao.workbooks.reader import CellError, parse_decimal, parse_int
+from jixiao.scoring.engine import EvaluationResult, evaluate
+from jixiao.scoring.figures import build_figures
+from jixiao.scoring.inputs import QUALITATIVE_BANDS, IndicatorRow
 
 SHEET = "指标评分"
 
@@ -119,7 +119,7 @@ def indicator_score_update(*, actor, evaluation: Evaluation, code: str, raw: dic
     one audit row (old → new of the leaf's inputs, its score, the total and the grade)."""
     from jixiao.changelog.models import ChangeRecord
     from jixiao.changelog.services import change_record
-    from jixiao.projects.services import result_summary_fields
+    from jixiao.evaluations.services import result_summary_fields
 
     evaluation = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
     old_total, old_grade = evaluation.total_score, evaluation.grade

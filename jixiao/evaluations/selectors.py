@@ -1,4 +1,5 @@
-"""Reads of evaluations: the stored project turned back into the engine's input.
+"""Reads of evaluations: the stored project turned back into the engine's input, and the figures the
+dashboard aggregates over the user's projects.
 
 The database is the record; ``project_input_from_db`` rebuilds exactly the ``ProjectInput``
 that was scored, so a change made in the workbench is re-scored by the same engine as a
@@ -6,11 +7,17 @@ workbook (and a test checks that re-scoring an untouched evaluation reproduces i
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
+
+from django.db.models import Count, F, Sum
 
 from jixiao.common.numbers import fen_to_wan
-from jixiao.evaluations import inputs as data
 from jixiao.evaluations.models import Evaluation, IndicatorScore
+from jixiao.projects.selectors import cached_per_scope, projects_visible
+from jixiao.regions.models import Region
+from jixiao.scoring import inputs as data
 
 
 def _survey(evaluation: Evaluation) -> data.Survey | None:
@@ -100,3 +107,127 @@ def project_input_from_db(evaluation: Evaluation) -> data.ProjectInput:
 
 def _norm(value: Decimal | None) -> Decimal | None:
     return value.normalize() if value is not None else None
+
+
+# ---- the dashboard -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RecentEvaluation:
+    project_id: int
+    label: str
+    region: str
+    total_score: str
+    grade: str
+
+
+def recent_evaluations(*, user, count: int = 8) -> list[RecentEvaluation]:
+    """The projects most recently scored or re-scored in the user's scope (cached like the dashboard)."""
+    def compute():
+        # Newest evaluations first (an index), keeping those that are a visible project's current one.
+        evaluations = (Evaluation.objects.filter(project__in=projects_visible(user), project__current_evaluation=F("pk"))
+                       .select_related("project__region").only("total_score", "grade", "project__name", "project__year",
+                                                               "project__region__name")
+                       .order_by("-updated_at")[:count])
+        return [RecentEvaluation(e.project_id, str(e.project), e.project.region.name, f"{e.total_score:.2f}", e.grade)
+                for e in evaluations]
+
+    return cached_per_scope("recent", user, compute, count)
+
+
+# ---- dashboard ---------------------------------------------------------------------------------
+
+@dataclass
+class CountyRow:
+    region: str
+    projects: int
+    budget_fen: int
+    spent_fen: int
+    targets_counted: int
+    targets_met: int
+    average_score: Fraction | None
+
+    @property
+    def execution_rate(self) -> Fraction | None:
+        return Fraction(self.spent_fen, self.budget_fen) if self.budget_fen else None
+
+    @property
+    def target_rate(self) -> Fraction | None:
+        return Fraction(self.targets_met, self.targets_counted) if self.targets_counted else None
+
+
+@dataclass
+class Dashboard:
+    projects: int
+    evaluated: int
+    average_score: Fraction | None
+    grades: dict[str, int]
+    by_county: list[CountyRow]
+    budget_fen: int
+    spent_fen: int
+    years: list[int]
+    year: int | None
+
+
+def _county_of(region: Region, by_id: dict[int, Region]) -> Region:
+    """The county-level unit a region belongs to (itself for county, city or province regions)."""
+    node = region
+    while node is not None and node.level in ("township", "village"):
+        node = by_id.get(node.parent_id)
+    return node or region
+
+
+def dashboard_for(*, user, year: int | None = None) -> Dashboard:
+    """Projects, scores, grades, 预算执行率 and target completion for the user's region, by county
+    (cached per scope and year until the data changes)."""
+    return cached_per_scope("dashboard", user, lambda: _dashboard_compute(user=user, year=year), year)
+
+
+def _dashboard_compute(*, user, year: int | None) -> Dashboard:
+    """The dashboard figures.
+
+    Aggregated in SQL per project region and grade in one pass, then rolled up to the
+    county-level unit and to the totals in Python (regions are few; projects may be many).
+    One pass matters: on SQLite the money columns sit after each evaluation's ~30 KB of
+    ``figures``, so every scan of them reads the whole table."""
+    projects = projects_visible(user)
+    years = list(projects.order_by("-year").values_list("year", flat=True).distinct())
+    if year:
+        projects = projects.filter(year=year)
+    evaluated = projects.filter(current_evaluation__isnull=False)
+    per_region_grade = (
+        evaluated.values("region_id", "current_evaluation__grade")
+        .annotate(n=Count("id"), budget=Sum("current_evaluation__budget_fen"), spent=Sum("current_evaluation__spent_fen"),
+                  counted=Sum("current_evaluation__targets_counted"), met=Sum("current_evaluation__targets_met"),
+                  score_sum=Sum("current_evaluation__total_score"))
+        .order_by()
+    )
+    regions = {r.pk: r for r in Region.objects.all()}
+    rows: dict[int, CountyRow] = {}
+    score_sums: dict[int, Fraction] = {}
+    grades: dict[str, int] = {}
+    for agg in per_region_grade:
+        county = _county_of(regions[agg["region_id"]], regions)
+        row = rows.setdefault(county.pk, CountyRow(county.short_name or county.name, 0, 0, 0, 0, 0, None))
+        row.projects += agg["n"]
+        row.budget_fen += agg["budget"] or 0
+        row.spent_fen += agg["spent"] or 0
+        row.targets_counted += agg["counted"] or 0
+        row.targets_met += agg["met"] or 0
+        score_sums[county.pk] = score_sums.get(county.pk, Fraction(0)) + Fraction(agg["score_sum"] or 0)
+        grade = agg["current_evaluation__grade"]
+        grades[grade] = grades.get(grade, 0) + agg["n"]
+    for pk, row in rows.items():
+        row.average_score = score_sums[pk] / row.projects if row.projects else None
+    ordered = sorted(rows.items(), key=lambda item: regions[item[0]].path)
+    evaluated_count = sum(row.projects for row in rows.values())
+    return Dashboard(
+        projects=projects.count(),
+        evaluated=evaluated_count,
+        average_score=sum(score_sums.values(), Fraction(0)) / evaluated_count if evaluated_count else None,
+        grades=grades,
+        by_county=[row for _, row in ordered],
+        budget_fen=sum(row.budget_fen for row in rows.values()),
+        spent_fen=sum(row.spent_fen for row in rows.values()),
+        years=years,
+        year=year,
+    )

@@ -2,7 +2,7 @@
 
 from django.db import models
 
-from jixiao.evaluations.inputs import RULE_LABELS
+from jixiao.scoring.inputs import RULE_LABELS
 
 
 class IndicatorTemplate(models.Model):

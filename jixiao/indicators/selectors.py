@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from jixiao.evaluations.inputs import GradeScale as GradeScaleData
 from jixiao.indicators.models import GradeScale
+from jixiao.scoring.inputs import GradeScale as GradeScaleData
 
 
 def grade_scale_default() -> GradeScaleData | None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from jixiao.evaluations.inputs import GradeScale as GradeScaleData
 from jixiao.indicators.templates import get_template, list_templates
+from jixiao.scoring.inputs import GradeScale as GradeScaleData
 
 DEFAULT_SCALE_NAME = "默认（优90/良80/中60）"
 

@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from importlib import resources
 
-from jixiao.evaluations.inputs import RULES, IndicatorRow
+from jixiao.scoring.inputs import RULES, IndicatorRow
 
 DATA_PACKAGE = "jixiao.indicators"
 DATA_DIR = "data"

@@ -3,7 +3,7 @@
 from django.db import models
 
 from jixiao.common.numbers import fen_to_wan
-from jixiao.evaluations.inputs import FUND_SOURCE_KINDS, PROJECT_TYPES, TARGET_CATEGORIES, TARGET_OPERATORS
+from jixiao.scoring.inputs import FUND_SOURCE_KINDS, PROJECT_TYPES, TARGET_CATEGORIES, TARGET_OPERATORS
 
 
 def _choices(values):

@@ -1,18 +1,14 @@
-"""Writes of projects and their evaluations. Each public function is one action: it takes the
-acting user, changes the data in one transaction and records the change."""
+"""Writes of projects. Each public action takes the acting user, changes the data in one transaction
+and records the change; ``project_upsert`` is the project half of ``evaluations.services.evaluation_store``
+(the only way an evaluation, and with it a project, is stored)."""
 
 from __future__ import annotations
-
-import dataclasses
 
 from django.db import transaction
 
 from jixiao.changelog.models import ChangeRecord
 from jixiao.changelog.services import change_record
 from jixiao.common.numbers import wan_to_fen
-from jixiao.evaluations.engine import EvaluationResult
-from jixiao.evaluations.inputs import ProjectInput
-from jixiao.evaluations.models import Evaluation, IndicatorScore
 from jixiao.organizations.models import Division, Unit
 from jixiao.projects.models import (
     Allocation,
@@ -25,7 +21,7 @@ from jixiao.projects.models import (
 )
 from jixiao.regions.models import Region
 from jixiao.regions.selectors import region_resolve
-from jixiao.surveys.models import Survey, SurveyQuestion
+from jixiao.scoring.inputs import ProjectInput
 
 # Fields compared to describe an update in the change record.
 _TRACKED_FIELDS = (
@@ -83,71 +79,27 @@ def _replace_children(project: Project, data: ProjectInput) -> None:
     )
 
 
-def result_summary_fields(result: EvaluationResult) -> dict:
-    """The Evaluation columns the dashboard aggregates, computed from the result (never typed)."""
-    judged = [tr for tr in result.targets if tr.met is not None]
-    return {
-        "total_score": result.total,
-        "full_marks": result.full_marks,
-        "grade": result.grade,
-        "budget_fen": wan_to_fen(result.funds.budget),
-        "arrived_fen": wan_to_fen(result.funds.arrived),
-        "spent_fen": wan_to_fen(result.funds.spent),
-        "targets_counted": len(judged),
-        "targets_met": sum(1 for tr in judged if tr.met),
-    }
+def project_region_of(data: ProjectInput) -> Region | None:
+    """The region a project belongs to: its 所属区划 (code, then the name as typed), else its owner unit's."""
+    region = Region.objects.filter(code=data.region_code).first() if data.region_code else None
+    if region is None and data.region_name:
+        region = region_resolve(data.region_name)
+    if region is None:
+        unit = Unit.objects.filter(name=data.owner_unit).select_related("region").first()
+        region = unit.region if unit else None
+    return region
 
 
-def indicator_scores_create(evaluation: Evaluation, result: EvaluationResult) -> None:
-    """The indicator tree of an evaluation, one bulk insert per level (parents get their keys first)."""
-    by_code: dict[str, IndicatorScore] = {}
-    levels: dict[int, list[IndicatorScore]] = {}
-    for position, node in enumerate(result.nodes()):
-        row = node.row
-        by_code[node.code] = IndicatorScore(
-            evaluation=evaluation, position=position, level=node.level,
-            code=node.code, name=node.name, weight=node.weight, rule=row.rule if node.is_leaf else "",
-            linked=row.linked, operator=row.operator, target_value=row.target, actual_value=row.actual,
-            per_item=row.per_item, missing_items=row.missing_items, band=row.band, manual_score=row.manual_score,
-            score=node.score, evidence=row.evidence, basis=node.basis, individual=row.individual,
-        )
-        by_code[node.code]._parent_code = row.parent_code
-        levels.setdefault(node.level, []).append(by_code[node.code])
-    for level in sorted(levels):
-        for score in levels[level]:
-            score.parent = by_code.get(score._parent_code)
-        IndicatorScore.objects.bulk_create(levels[level])
+def project_existing(data: ProjectInput) -> Project | None:
+    """The stored project a workbook describes (same owner unit, year and name), if any."""
+    return (Project.objects.select_related("region")
+            .filter(owner_unit__name=data.owner_unit, year=data.year, name=data.name).first())
 
 
-def _store_evaluation(project: Project, result: EvaluationResult, figures: dict, actor, source_file: str) -> Evaluation:
-    data = result.project
-    evaluation = Evaluation.objects.create(
-        project=project,
-        template_key=data.template,
-        grade_bands=[[g, str(lo)] for g, lo in data.grade_scale.bands],
-        figures=figures,
-        source_file=source_file,
-        evaluated_by=actor if getattr(actor, "pk", None) else None,
-        **result_summary_fields(result),
-    )
-    indicator_scores_create(evaluation, result)
-    if data.survey and data.survey.questions:
-        survey = Survey.objects.create(
-            evaluation=evaluation, title=data.survey.title, preset=data.survey.preset,
-            coefficients={k: str(v) for k, v in data.survey.coefficients.items()},
-        )
-        SurveyQuestion.objects.bulk_create(
-            SurveyQuestion(survey=survey, number=q.number, text=q.text, weight=q.weight,
-                           **{f"count_{k.lower()}": q.counts.get(k, 0) for k in "ABCDE"})
-            for q in data.survey.questions
-        )
-    return evaluation
-
-
-@transaction.atomic
-def project_store_evaluation(*, actor, result: EvaluationResult, figures: dict, source_file: str = "") -> Evaluation:
-    """Create or update the project (by unit, year and name) and add this evaluation to it."""
-    data = result.project
+def project_upsert(*, data: ProjectInput) -> tuple[Project, str, dict]:
+    """Create or update the project a workbook describes (by owner unit, year and name) with all its
+    children replaced. A step of ``evaluations.services.evaluation_store``, which holds the transaction
+    and writes the one change record: returns (project, the record's action, field changes)."""
     unit, _ = Unit.objects.get_or_create(name=data.owner_unit, defaults={"kind": Unit.Kind.OTHER})
     division = Division.objects.get_or_create(unit=unit, name=data.division)[0] if data.division else None
     region = _region(data.region_code, data.region_name) if (data.region_code or data.region_name) else unit.region
@@ -159,7 +111,7 @@ def project_store_evaluation(*, actor, result: EvaluationResult, figures: dict, 
         "report_unit": data.report_unit, "report_date": data.report_date, "balance_reason": data.balance_reason,
         "beneficiary_target": data.beneficiary_target, "narrative": data.narrative, "demo_note": data.demo_note,
     }
-    project = Project.objects.filter(owner_unit=unit, year=data.year, name=data.name).first()
+    project = Project.objects.select_for_update().filter(owner_unit=unit, year=data.year, name=data.name).first()
     if project is None:
         project = Project.objects.create(owner_unit=unit, year=data.year, name=data.name, **values)
         action, changes = ChangeRecord.Action.CREATE, {}
@@ -173,58 +125,7 @@ def project_store_evaluation(*, actor, result: EvaluationResult, figures: dict, 
         }
         action = ChangeRecord.Action.IMPORT
     _replace_children(project, data)
-    evaluation = _store_evaluation(project, result, figures, actor, source_file)
-    project.current_evaluation = evaluation
-    project.save(update_fields=["current_evaluation"])
-    change_record(
-        actor=actor, action=action, obj=project, project=project, changes=changes,
-        note=f"导入评价：{evaluation.total_score}分（{evaluation.grade}）" + (f"，来源 {source_file}" if source_file else ""),
-    )
-    return evaluation
-
-
-def project_import_workbook(*, actor, path, file_name: str = "") -> Evaluation:
-    """A workbook uploaded in the workbench: validated completely, scored and stored in one
-    transaction — only inside the uploader's region, and only over a project they own.
-    Raises InputInvalid listing every problem; nothing is stored then."""
-    from pathlib import Path
-
-    from jixiao.accounts.selectors import user_scope
-    from jixiao.common.problems import InputInvalid, Problem
-    from jixiao.evaluations.engine import evaluate
-    from jixiao.evaluations.figures import build_figures
-    from jixiao.indicators.selectors import grade_scale_default
-    from jixiao.workbooks.reader import read_workbook
-
-    file_name = file_name or Path(path).name
-    scope = user_scope(actor)
-    if not scope.manages_projects:
-        raise InputInvalid([Problem("", None, None, f"您的角色（{scope.role_label}）不能导入项目", file_name)])
-    data = read_workbook(path, region_lookup=region_resolve, default_grade_scale=grade_scale_default())
-    data_problems = []
-    region = Region.objects.filter(code=data.region_code).first() if data.region_code else None
-    if region is None and data.region_name:
-        region = region_resolve(data.region_name)
-    if region is None:
-        unit = Unit.objects.filter(name=data.owner_unit).select_related("region").first()
-        region = unit.region if unit else None
-    if region is None:
-        data_problems.append(Problem("项目信息", None, "所属区划", "请填写项目的所属区划", file_name))
-    elif not scope.covers_region(region):
-        data_problems.append(Problem("项目信息", None, "所属区划",
-                                     f"项目所属区划“{region.name}”不在您的辖区（{scope.region_name}）内", file_name))
-    existing = Project.objects.filter(owner_unit__name=data.owner_unit, year=data.year, name=data.name).first()
-    if existing is not None and not scope.covers_region(existing.region):
-        data_problems.append(Problem("项目信息", None, "项目名称",
-                                     f"同名项目已由“{existing.region.name}”登记，您无权覆盖", file_name))
-    if data_problems:
-        raise InputInvalid(data_problems)
-    try:
-        result = evaluate(data)
-    except InputInvalid as exc:  # scoring problems: name the uploaded file like the reader's do
-        raise InputInvalid([dataclasses.replace(p, file=p.file or file_name) for p in exc.problems]) from None
-    with transaction.atomic():
-        return project_store_evaluation(actor=actor, result=result, figures=build_figures(result), source_file=file_name)
+    return project, action, changes
 
 
 @transaction.atomic

@@ -2,7 +2,7 @@
 
 Who sees the registry: 系统管理员 everything; 市级、县级、乡镇/街道、村/社区 and 财政审核 their region and
 below; 第三方评价 nobody (they are engaged for projects, not people). Whether ID and phone numbers
-may be shown whole is ``accounts.roles.SEES_PERSONAL_DATA``; pages show them masked by default."""
+may be shown whole is the permissions module's ``UNMASK`` rule for persons; pages show them masked by default."""
 
 from __future__ import annotations
 
@@ -12,29 +12,23 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.http import Http404
 
-from jixiao.accounts.selectors import user_scope
+from jixiao.accounts import permissions
+from jixiao.accounts.permissions import Action, Kind
 from jixiao.common.pii import mask_phone, mask_resident_id, mask_text
 from jixiao.regions.models import Region
 from jixiao.registry.models import Person, PersonChange
 
 
 def persons_visible(user) -> QuerySet[Person]:
-    scope = user_scope(user)
-    persons = Person.objects.all()
-    if scope.sees_all:
-        return persons
-    if scope.assigned_only or not scope.region_path:
-        return persons.none()
-    return persons.filter(region__path__startswith=scope.region_path)
+    return permissions.scoped(user, Action.VIEW, Kind.PERSON, Person.objects.all(), path="region__path")
 
 
 def registry_visible_to(user) -> bool:
-    scope = user_scope(user)
-    return scope.sees_all or (bool(scope.region_path) and not scope.assigned_only)
+    return permissions.may(user, Action.VIEW, Kind.PERSON)
 
 
 def may_unmask(user) -> bool:
-    return user_scope(user).sees_personal_data
+    return permissions.may(user, Action.UNMASK, Kind.PERSON)
 
 
 def person_get_visible(*, user, pk) -> Person:

@@ -11,7 +11,9 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from jixiao.accounts.selectors import regions_visible, user_scope
+from jixiao.accounts import permissions
+from jixiao.accounts.permissions import Action, Kind
+from jixiao.accounts.selectors import user_scope
 from jixiao.common.pii import mask_phone, mask_resident_id
 from jixiao.registry import selectors, services
 from jixiao.registry.forms import PersonFilterForm, RegistryUploadForm
@@ -25,7 +27,7 @@ def _forbidden(request, reason):
 
 
 def _filters(request):
-    regions = regions_visible(request.user).filter(level__in=["province", "city", "county", "zone", "township"])
+    regions = permissions.regions_offered(request.user).filter(level__in=["province", "city", "county", "zone", "township"])
     form = PersonFilterForm(request.GET or None, regions=regions)
     filters = selectors.PersonFilters()
     if form.is_bound and form.is_valid():
@@ -98,7 +100,7 @@ def export(request):
 @login_required
 def import_start(request):
     scope = user_scope(request.user)
-    if not scope.manages_projects:
+    if not permissions.may(request.user, Action.CREATE, Kind.REGISTRY_IMPORT):
         return _forbidden(request, f"您的角色（{scope.role_label}）不能导入名册")
     form = RegistryUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():

@@ -4,7 +4,7 @@ Rebuild with ``python -m jixiao.reports.build_template``. The result,
 ``templates/self_evaluation.docx``, is ordinary Word: staff may restyle it or reword the fixed
 text in Word, as long as the docxtpl (Jinja) tags survive. Tag primer for whoever edits it:
 
-- ``{{ x }}`` prints a value; every number comes printed from ``evaluations.figures``.
+- ``{{ x }}`` prints a value; every number comes printed from ``scoring.figures``.
 - ``{%p ... %}`` / ``{%tr ... %}`` / ``{%tc ... %}``: a control tag that replaces its whole
   paragraph / table row / table cell, e.g. ``{%p for para in narr.存在的问题 %}`` …
   ``{%p endfor %}`` repeats the paragraph(s) in between once per narrative paragraph.

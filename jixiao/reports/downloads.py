@@ -74,7 +74,7 @@ def project_workbook(evaluation: Evaluation) -> bytes:
 
 
 def blank_workbook(template_key: str = "") -> bytes:
-    from jixiao.evaluations.inputs import ProjectInput
+    from jixiao.scoring.inputs import ProjectInput
     from jixiao.workbooks.writer import write_workbook
 
     project = None

@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
-from jixiao.evaluations.inputs import PROJECT_TYPES
+from jixiao.scoring.inputs import PROJECT_TYPES
 
 
 class LoginForm(AuthenticationForm):

@@ -17,7 +17,9 @@ from django.urls import reverse
 from django.utils.html import json_script
 from django.utils.timezone import template_localtime
 from django_htmx.jinja import htmx_script
-from jinja2 import ChainableUndefined, Environment
+from jinja2 import ChainableUndefined, Environment, pass_context
+
+from jixiao.accounts import permissions
 
 
 def url(name: str, *args, **kwargs) -> str:
@@ -40,11 +42,20 @@ def default_if_none(value, fallback=""):
     return fallback if value is None else value
 
 
+@pass_context
+def may(context, action: str, kind: str) -> bool:
+    """``may("create", "project")``: whether to offer an action — asked of the permissions module, as
+    every view asks it (the view still checks when the action is taken)."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return user is not None and permissions.may(user, permissions.Action(action), permissions.Kind(kind))
+
+
 def environment(**options) -> Environment:
     options.setdefault("undefined", ChainableUndefined)
     options.setdefault("keep_trailing_newline", True)  # the same markup as the Django templates gave
     env = Environment(**options)
-    env.globals.update({"url": url, "static": static, "htmx_script": htmx_script})
+    env.globals.update({"url": url, "static": static, "htmx_script": htmx_script, "may": may})
     env.filters.update({"date": date, "default": default, "default_if_none": default_if_none,
                         "json_script": json_script})
     return env

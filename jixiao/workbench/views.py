@@ -17,18 +17,21 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views.decorators.http import require_GET, require_POST
 
-from jixiao.accounts.selectors import regions_visible, user_scope
+from jixiao.accounts import permissions
+from jixiao.accounts.permissions import Action, Kind
 from jixiao.changelog.models import ChangeRecord
 from jixiao.common.numbers import fen_to_wan, fmt_fixed, fmt_percent, fmt_wan
 from jixiao.common.problems import InputInvalid
-from jixiao.evaluations.inputs import QUALITATIVE_BANDS
+from jixiao.evaluations import selectors as evaluation_selectors
 from jixiao.evaluations.models import IndicatorScore
 from jixiao.evaluations.rescoring import editable_fields, evaluation_rescore, indicator_score_update
 from jixiao.evaluations.selectors import indicator_rows_from_db, indicator_scores_and_rows
 from jixiao.projects import selectors as project_selectors
 from jixiao.projects import services as project_services
 from jixiao.reports import downloads
+from jixiao.scoring.inputs import QUALITATIVE_BANDS
 from jixiao.workbench.forms import ProjectFilterForm, WorkbookUploadForm
+from jixiao.workbooks.services import workbook_import
 
 PAGE_SIZE = 20
 TABS = [
@@ -62,7 +65,7 @@ def _rate_percent(rate: Fraction | None) -> float | None:
 def dashboard(request):
     years_form_value = request.GET.get("year") or ""
     year = int(years_form_value) if years_form_value.isdigit() else None
-    board = project_selectors.dashboard_for(user=request.user, year=year)
+    board = evaluation_selectors.dashboard_for(user=request.user, year=year)
     chart = {
         "counties": [row.region for row in board.by_county],
         "execution": [_rate_percent(row.execution_rate) for row in board.by_county],
@@ -82,7 +85,7 @@ def dashboard(request):
         }
         for row in board.by_county
     ]
-    recent = project_selectors.recent_evaluations(user=request.user)
+    recent = evaluation_selectors.recent_evaluations(user=request.user)
     return render(request, "workbench/dashboard.html", {
         "board": board, "chart": chart, "rows": rows, "recent": recent,
         "average": fmt_fixed(board.average_score) if board.average_score is not None else "—",
@@ -105,7 +108,7 @@ class _CountedPaginator(Paginator):
 @require_GET
 def project_list(request):
     user = request.user
-    regions = regions_visible(user).filter(level__in=["province", "city", "county", "zone", "township"])
+    regions = permissions.regions_offered(user).filter(level__in=["province", "city", "county", "zone", "township"])
     form = ProjectFilterForm(request.GET or None, years=project_selectors.project_years(user=user), regions=regions)
     filters = project_selectors.ProjectFilters()
     if form.is_bound and form.is_valid():
@@ -119,7 +122,7 @@ def project_list(request):
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode(),
-               "can_upload": user_scope(user).manages_projects}
+               "can_upload": permissions.may(user, Action.CREATE, Kind.PROJECT)}
     template = "workbench/_project_table.html" if request.htmx else "workbench/project_list.html"
     return render(request, template, context)
 
@@ -265,10 +268,9 @@ def indicator_update(request, pk: int, code: str):
 
 @login_required
 def project_upload(request):
-    scope = user_scope(request.user)
-    if not scope.manages_projects:
-        return render(request, "workbench/forbidden.html", {"reason": f"您的角色（{scope.role_label}）不能导入项目"},
-                      status=403)
+    if not permissions.may(request.user, Action.CREATE, Kind.PROJECT):
+        reason = f"您的角色（{permissions.role_label(request.user)}）不能导入项目"
+        return render(request, "workbench/forbidden.html", {"reason": reason}, status=403)
     form = WorkbookUploadForm(request.POST or None, request.FILES or None)
     problems = []
     if request.method == "POST" and form.is_valid():
@@ -279,8 +281,7 @@ def project_upload(request):
                 for chunk in upload.chunks():
                     out.write(chunk)
             try:
-                evaluation = project_services.project_import_workbook(actor=request.user, path=path,
-                                                                      file_name=upload.name)
+                evaluation = workbook_import(actor=request.user, path=path, file_name=upload.name)
             except InputInvalid as exc:
                 problems = exc.problems
             else:

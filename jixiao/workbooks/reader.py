@@ -3,25 +3,37 @@
 Every problem is collected with its sheet, row, column and a reason in Chinese; if there is any,
 ``InputInvalid`` is raised with all of them and no project is returned. The sheets and columns
 come from ``schema``; the indicator tree itself (weights, parents, rules) is checked later by
-``evaluations.engine.evaluate``.
+``scoring.engine.evaluate``.
 """
 
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
 from decimal import Decimal
 from itertools import pairwise
 from pathlib import Path
 
 from python_calamine import CalamineWorkbook
 
+from jixiao.common.cells import (
+    CellError,
+    choice_key,
+    header_key,
+    is_blank,
+    parse_bool,
+    parse_choice,
+    parse_date,
+    parse_decimal,
+    parse_int,
+    parse_money,
+    to_text,
+)
 from jixiao.common.problems import InputInvalid, Problem
-from jixiao.evaluations.inputs import (
+from jixiao.regions.catalog import RegionEntry, resolve_region
+from jixiao.scoring.inputs import (
     RULES,
     Allocation,
     Expenditure,
@@ -35,9 +47,8 @@ from jixiao.evaluations.inputs import (
     SurveyQuestion,
     Target,
 )
-from jixiao.regions.catalog import RegionEntry, resolve_region
-from jixiao.surveys.presets import DEFAULT_PRESET, OPTION_LETTERS, PRESETS
-from jixiao.surveys.scoring import counts_from_answer_sheets
+from jixiao.scoring.presets import DEFAULT_PRESET, OPTION_LETTERS, PRESETS
+from jixiao.scoring.survey import counts_from_answer_sheets
 from jixiao.workbooks.schema import (
     ANSWER_ID_COLUMN,
     INFO_KEYS,
@@ -51,7 +62,6 @@ from jixiao.workbooks.schema import (
 
 RegionLookup = Callable[[str], RegionEntry | None]
 
-MONEY_PLACES = 6  # 万元 to the 分
 YEAR_RANGE = (2000, 2100)
 NUMERIC_OPERATORS = ("≥", "≤", "=")
 
@@ -69,144 +79,6 @@ INFO_VALUE_COLUMN = "内容"
 INFO_KEY_COLUMN = "项目"
 
 UNKNOWN_REGION = "未知区划“{}”，请填写县（市、区）名称或6位区划代码"
-
-
-# --- cell values ---------------------------------------------------------------------------
-
-
-class CellError(ValueError):
-    """A cell cannot be read as its column's kind; the message is shown to the user as is."""
-
-
-def is_blank(raw) -> bool:
-    return raw is None or (isinstance(raw, str) and not raw.strip())
-
-
-def to_text(raw) -> str:
-    """Any cell as text. Numbers typed into text columns (codes such as 530125) lose the '.0'."""
-    if isinstance(raw, bool):
-        return "是" if raw else "否"
-    if isinstance(raw, float):
-        if raw.is_integer() and abs(raw) < 1e15:
-            return str(int(raw))
-        return repr(raw)
-    if isinstance(raw, datetime):
-        return raw.date().isoformat() if raw.time() == datetime.min.time() else raw.isoformat(sep=" ")
-    if isinstance(raw, date):
-        return raw.isoformat()
-    return str(raw).replace("\r\n", "\n").strip()
-
-
-def _number_text(text: str) -> str:
-    """Numbers typed as text: full-width digits become ASCII, spaces and thousands separators go."""
-    return re.sub(r"[\s,]", "", unicodedata.normalize("NFKC", text))
-
-
-_DECIMAL_TEXT = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)")
-_INTEGER_TEXT = re.compile(r"[+-]?\d+(\.0*)?")
-
-
-def _not_a_number(raw) -> CellError:
-    return CellError(f"应为数字，实际为“{to_text(raw)}”")
-
-
-def parse_decimal(raw) -> Decimal:
-    if isinstance(raw, bool | date):  # datetime is a date
-        raise _not_a_number(raw)
-    if isinstance(raw, int):
-        return Decimal(raw)
-    if isinstance(raw, float):
-        if not math.isfinite(raw):
-            raise _not_a_number(raw)
-        if raw.is_integer() and abs(raw) < 1e15:
-            return Decimal(int(raw))
-        # The shortest repr is what the user typed (317.395), not the binary expansion.
-        return Decimal(repr(raw))
-    text = _number_text(str(raw))
-    if not _DECIMAL_TEXT.fullmatch(text):
-        raise _not_a_number(raw)
-    return Decimal(text)
-
-
-def decimal_places(value: Decimal) -> int:
-    return max(0, -value.normalize().as_tuple().exponent)
-
-
-def parse_money(raw) -> Decimal:
-    value = parse_decimal(raw)
-    if value < 0:
-        raise CellError(f"金额不能为负数，实际为“{to_text(raw)}”")
-    if decimal_places(value) > MONEY_PLACES:
-        raise CellError(f"金额精度超过分：万元金额最多{MONEY_PLACES}位小数，实际为“{to_text(raw)}”")
-    return value
-
-
-def parse_int(raw) -> int:
-    if isinstance(raw, bool | date):
-        raise _not_a_number(raw)
-    if isinstance(raw, float):
-        if not math.isfinite(raw):
-            raise _not_a_number(raw)
-        if not raw.is_integer():
-            raise CellError(f"应为整数，实际为“{to_text(raw)}”")
-        value = int(raw)
-    elif isinstance(raw, int):
-        value = raw
-    else:
-        text = _number_text(str(raw))
-        if _INTEGER_TEXT.fullmatch(text):
-            value = int(text.split(".")[0])
-        elif _DECIMAL_TEXT.fullmatch(text):
-            raise CellError(f"应为整数，实际为“{to_text(raw)}”")
-        else:
-            raise _not_a_number(raw)
-    if value < 0:
-        raise CellError(f"不能为负数，实际为“{to_text(raw)}”")
-    return value
-
-
-_DATE_TEXT = re.compile(
-    r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?"
-)
-
-
-def parse_date(raw) -> date:
-    """Real Excel dates, or text such as 2022-03-05, 2022/3/5, 2022年3月5日, 2022.3.5."""
-    if isinstance(raw, datetime):
-        return raw.date()
-    if isinstance(raw, date):
-        return raw
-    if isinstance(raw, str):
-        match = _DATE_TEXT.fullmatch(unicodedata.normalize("NFKC", raw).strip())
-        if match:
-            try:
-                return date(*(int(part) for part in match.groups()))
-            except ValueError:
-                raise CellError(f"日期无效：“{to_text(raw)}”不存在") from None
-    raise CellError(f"应为日期（如 2022-03-05 或 2022年3月5日），实际为“{to_text(raw)}”")
-
-
-# Ways people type the comparison operators on an ordinary keyboard.
-_CHOICE_ALIASES = {">=": "≥", "≧": "≥", "<=": "≤", "≦": "≤", "==": "="}
-
-
-def _choice_key(text: str) -> str:
-    key = re.sub(r"\s", "", unicodedata.normalize("NFKC", text))
-    return _CHOICE_ALIASES.get(key, key)
-
-
-def parse_choice(raw, choices: tuple[str, ...]) -> str:
-    text = to_text(raw)
-    allowed = {_choice_key(choice): choice for choice in choices}
-    if _choice_key(text) in allowed:
-        return allowed[_choice_key(text)]
-    raise CellError(f"“{text}”不是可选值，应为：{'、'.join(choices)}")
-
-
-def parse_bool(raw) -> bool:
-    if isinstance(raw, bool):
-        return raw
-    return parse_choice(raw, ("是", "否")) == "是"
 
 
 def parse_cell(column: Column, raw):
@@ -244,11 +116,6 @@ def parse_grade_scale(raw) -> GradeScale:
     if any(lower <= next_lower for (_, lower), (_, next_lower) in pairwise(bands)):
         raise CellError(f"等级阈值“{to_text(raw)}”须从高到低排列，且分数线各不相同")
     return GradeScale(bands)
-
-
-def header_key(text) -> str:
-    """Headers match regardless of spaces and full-/half-width punctuation: 预算数(万元) = 预算数（万元）."""
-    return re.sub(r"\s", "", unicodedata.normalize("NFKC", to_text(text)))
 
 
 # --- the workbook --------------------------------------------------------------------------
@@ -687,7 +554,7 @@ class _WorkbookReader:
             answer = {}
             for number, position in sorted(question_positions.items()):
                 column = answer_column(number)
-                letter = _choice_key(to_text(at(position))).upper()
+                letter = choice_key(to_text(at(position))).upper()
                 if not letter:
                     self.problem(sheet, row_number, column, f"第{number}题未作答（每份答卷须回答全部题目）")
                 elif letter not in OPTION_LETTERS:

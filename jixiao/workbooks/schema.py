@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from jixiao.evaluations.inputs import (
+from jixiao.scoring.inputs import (
     FUND_SOURCE_KINDS,
     PROJECT_TYPES,
     QUALITATIVE_BANDS,

@@ -17,8 +17,8 @@ from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 from jixiao.common.numbers import fmt_plain
-from jixiao.evaluations.inputs import RULE_LABELS, GradeScale, ProjectInput, Survey
-from jixiao.surveys.presets import DEFAULT_PRESET, OPTION_LETTERS, PRESETS
+from jixiao.scoring.inputs import RULE_LABELS, GradeScale, ProjectInput, Survey
+from jixiao.scoring.presets import DEFAULT_PRESET, OPTION_LETTERS, PRESETS
 from jixiao.workbooks.schema import (
     ANSWER_ID_COLUMN,
     ANSWER_SHEET_HELP,

@@ -8,13 +8,11 @@ from rest_framework.test import APIClient
 from jixiao.accounts.roles import Role
 from jixiao.accounts.services import project_assignment_create, user_create
 from jixiao.changelog.models import ChangeRecord
-from jixiao.evaluations.engine import evaluate
-from jixiao.evaluations.figures import build_figures
-from jixiao.evaluations.inputs import Target
 from jixiao.evaluations.models import Evaluation, IndicatorScore
+from jixiao.evaluations.services import evaluation_store
 from jixiao.projects.models import Project
-from jixiao.projects.services import project_store_evaluation
 from jixiao.regions.models import Region
+from jixiao.scoring.inputs import Target
 from jixiao.workbooks.writer import write_workbook
 from tests.factories import sample_project
 
@@ -22,8 +20,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _store(**overrides) -> Project:
-    result = evaluate(sample_project(**overrides))
-    evaluation = project_store_evaluation(actor=None, result=result, figures=build_figures(result), source_file="t.xlsx")
+    evaluation = evaluation_store(actor=None, project_input=sample_project(**overrides), source="t.xlsx")
     return evaluation.project
 
 

@@ -9,9 +9,9 @@ import pytest
 from docx import Document
 
 from jixiao.cli import main
-from jixiao.evaluations.engine import evaluate
-from jixiao.evaluations.figures import build_figures
 from jixiao.reports.docx_report import render_report
+from jixiao.scoring.engine import evaluate
+from jixiao.scoring.figures import build_figures
 from tests.audit.test_planted_findings import CLEAN, plant
 from tests.factories import sample_project
 

@@ -17,11 +17,11 @@ import pytest
 
 from jixiao.audit.services import audit_file
 from jixiao.demo.synth_projects import synth_project_inputs
-from jixiao.evaluations.engine import evaluate
-from jixiao.evaluations.figures import build_figures
-from jixiao.evaluations.inputs import Allocation, FundSource, GradeScale, Survey, SurveyQuestion, Target
 from jixiao.reports.docx_report import render_report
-from jixiao.surveys.presets import PRESETS
+from jixiao.scoring.engine import evaluate
+from jixiao.scoring.figures import build_figures
+from jixiao.scoring.inputs import Allocation, FundSource, GradeScale, Survey, SurveyQuestion, Target
+from jixiao.scoring.presets import PRESETS
 from tests.factories import sample_project
 
 NO_CHARTS = {"level1": None, "allocation": None}

@@ -9,12 +9,12 @@ from decimal import Decimal as D
 import pytest
 
 from jixiao.demo.seeds import SEED_KEYS, load_seed, seed_folder_name
-from jixiao.evaluations.engine import evaluate
-from jixiao.evaluations.figures import build_figures
-from jixiao.evaluations.inputs import RULES, IndicatorRow, ProjectInput
 from jixiao.indicators.templates import list_templates, load_template
 from jixiao.regions.catalog import resolve_region
-from jixiao.surveys.presets import PRESETS
+from jixiao.scoring.engine import evaluate
+from jixiao.scoring.figures import build_figures
+from jixiao.scoring.inputs import RULES, IndicatorRow, ProjectInput
+from jixiao.scoring.presets import PRESETS
 from jixiao.workbooks.schema import NARRATIVE_KEYS
 
 EXPECTED = {

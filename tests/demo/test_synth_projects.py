@@ -10,11 +10,11 @@ import pytest
 
 from jixiao.changelog.models import ChangeRecord
 from jixiao.demo.synth_projects import synth_project_inputs, synth_projects_store
-from jixiao.evaluations.engine import evaluate
-from jixiao.evaluations.inputs import FUND_SOURCE_KINDS, PROJECT_TYPES
 from jixiao.organizations.models import Unit
 from jixiao.projects.models import Project
 from jixiao.regions.catalog import load_catalog
+from jixiao.scoring.engine import evaluate
+from jixiao.scoring.inputs import FUND_SOURCE_KINDS, PROJECT_TYPES
 
 
 def _county_codes() -> set[str]:
@@ -97,8 +97,9 @@ def test_storing_the_same_seed_again_updates_the_same_projects():
 @pytest.mark.django_db
 def test_cli_synth_projects(capsys, monkeypatch):
     import jixiao.cli as cli
+    from jixiao import bootstrap
 
-    monkeypatch.setattr(cli.common, "setup_django", lambda migrate=False: None)  # the test database is ready
+    monkeypatch.setattr(bootstrap, "setup_django", lambda migrate=False: None)  # the test database is ready
     assert cli.main(["synth", "projects", "--n", "4", "--seed", "3"]) == 0
     out = capsys.readouterr().out
     assert "4 个虚构项目" in out and "秒" in out

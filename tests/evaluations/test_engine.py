@@ -3,9 +3,9 @@ from decimal import Decimal as D
 import pytest
 
 from jixiao.common.problems import InputInvalid
-from jixiao.evaluations.engine import evaluate, grade_for
-from jixiao.evaluations.figures import build_figures, summary_from_figures
-from jixiao.evaluations.inputs import GradeScale
+from jixiao.scoring.engine import evaluate, grade_for
+from jixiao.scoring.figures import build_figures, summary_from_figures
+from jixiao.scoring.inputs import GradeScale
 from tests.factories import leaf, node, sample_indicators, sample_project
 
 
@@ -119,7 +119,7 @@ def test_summary_keeps_printed_strings():
 def test_rounding_note_when_rounded_parts_disagree():
     # Three questions scoring 0.8666… each print as 0.87 (sum 2.61) while the total prints 2.60.
     project = sample_project()
-    from jixiao.evaluations.inputs import SurveyQuestion
+    from jixiao.scoring.inputs import SurveyQuestion
 
     project.survey.questions = [SurveyQuestion(i, "q", D(1), {"A": 1, "C": 2}) for i in (1, 2, 3)]
     fig = build_figures(evaluate(project))

@@ -5,11 +5,11 @@ import pytest
 from jixiao.changelog.models import ChangeRecord
 from jixiao.common.problems import InputInvalid
 from jixiao.demo.seeds import SEED_KEYS, load_seed
-from jixiao.evaluations.engine import evaluate
-from jixiao.evaluations.figures import build_figures
 from jixiao.evaluations.models import Evaluation, IndicatorScore
 from jixiao.evaluations.rescoring import editable_fields, evaluation_rescore, indicator_score_update
 from jixiao.evaluations.selectors import project_input_from_db
+from jixiao.scoring.engine import evaluate
+from jixiao.scoring.figures import build_figures
 from tests.factories import sample_project
 from tests.personas import store
 

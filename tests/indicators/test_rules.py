@@ -3,8 +3,8 @@ from fractions import Fraction
 
 import pytest
 
-from jixiao.indicators import rules
-from jixiao.indicators.rules import RuleError
+from jixiao.scoring import rules
+from jixiao.scoring.rules import RuleError
 
 
 def test_ratio_partial_and_capped_over_achievement():

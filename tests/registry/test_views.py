@@ -130,6 +130,7 @@ def test_filters(world):
 def _run_jobs_inline(monkeypatch):
     """The web import starts `jixiao import` as a process; here it runs in this process (same test DB)."""
     import jixiao.cli as cli
+    from jixiao import bootstrap
     from jixiao.registry import services
 
     class Inline:
@@ -137,7 +138,7 @@ def _run_jobs_inline(monkeypatch):
             cli.main([str(a) for a in args[3:]])
 
     monkeypatch.setattr(services.subprocess, "Popen", Inline)
-    monkeypatch.setattr(cli.common, "setup_django", lambda migrate=False: None)
+    monkeypatch.setattr(bootstrap, "setup_django", lambda migrate=False: None)
 
 
 def test_web_import_scoped_with_progress_and_error_report(world, tmp_path, monkeypatch):

@@ -20,9 +20,6 @@ from docx.oxml.ns import qn
 from lxml import etree
 from python_calamine import CalamineWorkbook
 
-from jixiao.evaluations.engine import evaluate
-from jixiao.evaluations.figures import build_figures
-from jixiao.evaluations.inputs import Allocation, Survey, SurveyQuestion
 from jixiao.reports import pdf as pdf_module
 from jixiao.reports.build_template import TEMPLATE_PATH, build_template
 from jixiao.reports.charts import allocation_chart, level1_rate_chart
@@ -37,7 +34,10 @@ from jixiao.reports.scoresheet import (
     number_and_format,
     write_score_sheet,
 )
-from jixiao.surveys.presets import PRESETS
+from jixiao.scoring.engine import evaluate
+from jixiao.scoring.figures import build_figures
+from jixiao.scoring.inputs import Allocation, Survey, SurveyQuestion
+from jixiao.scoring.presets import PRESETS
 from tests.factories import sample_indicators, sample_project
 
 LEVEL1_HEADER = ["一级指标", "权重分", "得分", "扣分", "得分率"]

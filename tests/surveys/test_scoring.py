@@ -4,8 +4,8 @@ from fractions import Fraction
 import pytest
 
 from jixiao.common.numbers import fmt_fixed
-from jixiao.surveys.presets import PRESETS
-from jixiao.surveys.scoring import SurveyError, counts_from_answer_sheets, score_survey
+from jixiao.scoring.presets import PRESETS
+from jixiao.scoring.survey import SurveyError, counts_from_answer_sheets, score_survey
 
 SEED_001 = [(34, 7), (33, 8), (33, 8), (33, 8), (32, 9), (31, 10), (33, 8), (34, 7), (33, 8), (32, 9)]
 SEED_002 = [(29, 7, 0), (29, 5, 2), (31, 3, 2), (24, 11, 1), (24, 12, 0), (26, 10, 0), (29, 6, 1), (30, 6, 0), (30, 5, 1)]

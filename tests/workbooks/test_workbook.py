@@ -18,8 +18,8 @@ import xlsxwriter
 from python_calamine import CalamineWorkbook
 
 from jixiao.common.problems import InputInvalid, Problem
-from jixiao.evaluations.engine import evaluate
-from jixiao.evaluations.inputs import (
+from jixiao.scoring.engine import evaluate
+from jixiao.scoring.inputs import (
     Allocation,
     Expenditure,
     GradeScale,
@@ -28,7 +28,7 @@ from jixiao.evaluations.inputs import (
     SurveyQuestion,
     Target,
 )
-from jixiao.surveys.presets import PRESETS
+from jixiao.scoring.presets import PRESETS
 from jixiao.workbooks.reader import read_workbook
 from jixiao.workbooks.schema import INFO_KEYS, NARRATIVE_KEYS, SHEETS
 from jixiao.workbooks.writer import GUIDE_SHEET, write_workbook

@@ -14,9 +14,9 @@ from fractions import Fraction
 
 from jixiao.common.numbers import round_half_up, to_fraction
 from jixiao.common.problems import InputInvalid, Problem
-from jixiao.evaluations.inputs import RULE_LABELS, GradeScale, IndicatorRow, ProjectInput, Target
-from jixiao.indicators import rules
-from jixiao.surveys.scoring import SurveyError, SurveyResult, score_survey
+from jixiao.scoring import rules
+from jixiao.scoring.inputs import RULE_LABELS, GradeScale, IndicatorRow, ProjectInput, Target
+from jixiao.scoring.survey import SurveyError, SurveyResult, score_survey
 
 SHEET_INDICATORS = "指标评分"
 SHEET_TARGETS = "绩效目标"

@@ -12,9 +12,9 @@ from decimal import Decimal
 from fractions import Fraction
 
 from jixiao.common.numbers import fmt_fixed, fmt_percent, fmt_plain, fmt_wan
-from jixiao.evaluations.engine import EvaluationResult, Node
-from jixiao.evaluations.inputs import RULE_LABELS
-from jixiao.surveys.presets import OPTION_LABELS, OPTION_LETTERS
+from jixiao.scoring.engine import EvaluationResult, Node
+from jixiao.scoring.inputs import RULE_LABELS
+from jixiao.scoring.presets import OPTION_LABELS, OPTION_LETTERS
 
 LEVEL_NUMERALS = {1: "一", 2: "二", 3: "三", 4: "四", 5: "五", 6: "六"}
 

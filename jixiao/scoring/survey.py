@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from jixiao.common.numbers import to_fraction
-from jixiao.surveys.presets import OPTION_LETTERS
+from jixiao.scoring.presets import OPTION_LETTERS
 
 
 class SurveyError(ValueError):

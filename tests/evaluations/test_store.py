@@ -1,11 +1,9 @@
 import pytest
 
 from jixiao.changelog.models import ChangeRecord
-from jixiao.evaluations.engine import evaluate
-from jixiao.evaluations.figures import build_figures
 from jixiao.evaluations.models import Evaluation, IndicatorScore
+from jixiao.evaluations.services import evaluation_store
 from jixiao.projects.models import Allocation, Project
-from jixiao.projects.services import project_store_evaluation
 from jixiao.regions.models import Region
 from jixiao.surveys.models import SurveyQuestion
 from tests.factories import sample_project
@@ -14,8 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _store(project):
-    result = evaluate(project)
-    return project_store_evaluation(actor=None, result=result, figures=build_figures(result), source_file="t.xlsx")
+    return evaluation_store(actor=None, project_input=project, source="t.xlsx")
 
 
 def test_regions_seeded_with_codes_and_cost_sharing():

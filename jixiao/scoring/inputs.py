@@ -1,7 +1,7 @@
 """The project as read from a workbook (or from the database): plain data, no Django.
 
-The workbook reader builds a ``ProjectInput``; ``evaluations.engine.evaluate`` turns it into
-an ``EvaluationResult``; ``evaluations.figures`` prints every figure once; the report, the score
+The workbook reader builds a ``ProjectInput``; ``scoring.engine.evaluate`` turns it into
+an ``EvaluationResult``; ``scoring.figures`` prints every figure once; the report, the score
 sheet and summary.json all read those printed figures. Amounts are Decimal 万元.
 """
 
