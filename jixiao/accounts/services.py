@@ -67,7 +67,7 @@ def project_assignment_create(*, actor, user, project) -> ProjectAssignment:
         raise AccountError(f"“{user.get_username()}”不是第三方评价用户，不能委托项目")
     assignment, created = ProjectAssignment.objects.get_or_create(user=user, project=project)
     if created:
-        change_record(actor=actor, action=ChangeRecord.Action.CREATE, obj=assignment, project=project,
+        change_record(actor=actor, action=ChangeRecord.Action.CREATE, obj=assignment, about=project,
                       changes={"评价人员": [None, user.get_username()]})
     return assignment
 
@@ -75,6 +75,6 @@ def project_assignment_create(*, actor, user, project) -> ProjectAssignment:
 @transaction.atomic
 def project_assignment_delete(*, actor, assignment: ProjectAssignment) -> None:
     project = assignment.project
-    change_record(actor=actor, action=ChangeRecord.Action.DELETE, obj=assignment, project=project,
+    change_record(actor=actor, action=ChangeRecord.Action.DELETE, obj=assignment, about=project,
                   changes={"评价人员": [assignment.user.get_username(), None]})
     assignment.delete()

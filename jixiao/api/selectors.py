@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from jixiao.changelog.models import ChangeRecord
+from jixiao.changelog.selectors import changes_about
 from jixiao.common.numbers import fmt_fixed
 from jixiao.evaluations.models import Evaluation
 from jixiao.evaluations.rescoring import editable_fields
@@ -73,4 +74,4 @@ def evaluation_indicator_tree(evaluation: Evaluation) -> list[dict]:
 
 def project_changes(project: Project) -> QuerySet[ChangeRecord]:
     """The audit rows of one project, newest first."""
-    return ChangeRecord.objects.filter(project=project).order_by("-at", "-id")
+    return changes_about(project)

@@ -7,7 +7,7 @@ from jixiao.changelog.models import ChangeRecord
 class ChangeRecordAdmin(admin.ModelAdmin):
     """The audit trail is read-only, for everybody."""
 
-    list_display = ("at", "actor_label", "action", "object_type", "object_label", "project")
+    list_display = ("at", "actor_label", "action", "object_type", "object_label", "region")
     list_filter = ("action", "object_type")
     search_fields = ("object_label", "actor_label", "note")
     date_hierarchy = "at"

@@ -1,6 +1,10 @@
-"""Reads of the audit trail."""
+"""Reads of the audit trail: its version and the history of one object (scoped reads of the whole log:
+``jixiao.accounts.change_log``)."""
 
 from __future__ import annotations
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import QuerySet
 
 from jixiao.changelog.models import ChangeRecord
 
@@ -9,3 +13,10 @@ def last_change_id() -> int:
     """The id of the newest audit row: a version of all business data, since every write records one
     (the primary key's index answers it at once)."""
     return ChangeRecord.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
+
+def changes_about(obj) -> QuerySet[ChangeRecord]:
+    """The history of one object (a project: its imports, re-scorings, assignments …), newest first. The
+    caller has already checked that the user may see ``obj``."""
+    return ChangeRecord.objects.filter(about_type=ContentType.objects.get_for_model(obj),
+                                       about_id=str(obj.pk)).order_by("-id")

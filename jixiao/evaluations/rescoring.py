@@ -157,6 +157,6 @@ def indicator_score_update(*, actor, evaluation: Evaluation, code: str, raw: dic
         changes["总分"] = [fmt_fixed(old_total), fmt_fixed(evaluation.total_score)]
     if evaluation.grade != old_grade:
         changes["等级"] = [old_grade, evaluation.grade]
-    change_record(actor=actor, action=ChangeRecord.Action.UPDATE, obj=leaf, project=evaluation.project,
+    change_record(actor=actor, action=ChangeRecord.Action.UPDATE, obj=leaf, about=evaluation.project,
                   changes=changes, note=f"修改指标“{node.code} {node.name}”，得分 {node.score}")
     return rescored

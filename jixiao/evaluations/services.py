@@ -128,7 +128,7 @@ def evaluation_store(*, actor, project_input: ProjectInput, source: str = "") ->
         project.current_evaluation = evaluation
         project.save(update_fields=["current_evaluation"])
         change_record(
-            actor=actor, action=action, obj=project, project=project, changes=changes,
+            actor=actor, action=action, obj=project, changes=changes,
             note=f"导入评价：{evaluation.total_score}分（{evaluation.grade}）" + (f"，来源 {source}" if source else ""),
         )
     return evaluation

@@ -133,7 +133,7 @@ def project_delete(*, actor, project: Project) -> None:
     """Delete a project with its evaluations; the audit row keeps what it was."""
     evaluation = project.current_evaluation
     change_record(
-        actor=actor, action=ChangeRecord.Action.DELETE, obj=project, project=None,
+        actor=actor, action=ChangeRecord.Action.DELETE, obj=project,
         changes={"项目": [str(project), None],
                  "总分": [str(evaluation.total_score) if evaluation else None, None]},
         note=f"删除项目“{project}”（{project.region.name}）",

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from jixiao.accounts import permissions
 from jixiao.accounts.permissions import Action, Kind
-from jixiao.changelog.models import ChangeRecord
+from jixiao.changelog.selectors import changes_about
 from jixiao.common.numbers import fen_to_wan, fmt_fixed, fmt_percent, fmt_wan
 from jixiao.common.problems import InputInvalid
 from jixiao.evaluations import selectors as evaluation_selectors
@@ -143,7 +143,7 @@ def _tab_context(request, project, tab: str) -> dict:
         context["policies"] = project.policies.all()
         context["assignments"] = project.assignments.select_related("user")
     elif tab == "changes":
-        context["changes"] = ChangeRecord.objects.filter(project=project).order_by("-at", "-id")[:200]
+        context["changes"] = changes_about(project)[:200]
     elif tab == "report":
         context["can_manage"] = project_selectors.project_can_manage(request.user, project)
     return context

@@ -8,6 +8,7 @@ from rest_framework.test import APIClient
 from jixiao.accounts.roles import Role
 from jixiao.accounts.services import project_assignment_create, user_create
 from jixiao.changelog.models import ChangeRecord
+from jixiao.changelog.selectors import changes_about
 from jixiao.evaluations.models import Evaluation, IndicatorScore
 from jixiao.evaluations.services import evaluation_store
 from jixiao.projects.models import Project
@@ -243,7 +244,8 @@ def test_patch_manual_leaf_rescores_and_records_one_change(world):
 
     assert ChangeRecord.objects.count() == records_before + 1
     record = ChangeRecord.objects.latest("id")
-    assert (record.action, record.project_id, record.actor_label) == ("update", project.pk, "yiliang")
+    assert (record.action, record.about_id, record.actor_label) == ("update", str(project.pk), "yiliang")
+    assert (record.object_type, record.subject_id, record.region.code) == ("指标得分", str(leaf.pk), "530125")
     assert record.changes["总分"] == ["99.50", "89.50"] and record.changes["等级"] == ["优", "良"]
 
     # The list, the detail and the audit trail show the new state.
@@ -298,7 +300,7 @@ def test_upload_valid_workbook_creates_project(world, tmp_path):
     assert project.region.code == "530125" and data["region"]["code"] == "530125"
     assert (data["total_score"], data["grade"]) == ("99.50", "优")
     assert project.current_evaluation.source_file == "宜良县新项目.xlsx"
-    assert ChangeRecord.objects.filter(project=project, action="create").count() == 1
+    assert changes_about(project).filter(action="create").count() == 1
     # It is now in the uploader's list.
     assert new_pk in _ids(_client(world["yiliang"]).get("/api/projects/"))
 

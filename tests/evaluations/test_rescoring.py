@@ -3,6 +3,7 @@ from decimal import Decimal
 import pytest
 
 from jixiao.changelog.models import ChangeRecord
+from jixiao.changelog.selectors import changes_about
 from jixiao.common.problems import InputInvalid
 from jixiao.demo.seeds import SEED_KEYS, load_seed
 from jixiao.evaluations.models import Evaluation, IndicatorScore
@@ -46,7 +47,7 @@ def test_update_manual_leaf_rescoring_totals_grade_and_audit():
     assert IndicatorScore.objects.get(evaluation=evaluation, code="A2").score == Decimal("2.00")
     assert IndicatorScore.objects.get(evaluation=evaluation, code="A").score == Decimal("11.50")
     record = ChangeRecord.objects.filter(action="update").get()
-    assert record.project == project
+    assert list(changes_about(project).filter(action="update")) == [record]
     assert record.changes["得分"] == ["10", "2"]
     assert record.changes["总分"] == ["99.50", "91.50"]
     assert record.changes["评分依据"] == ["", "目标不够量化"]

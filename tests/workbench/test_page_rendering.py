@@ -6,6 +6,8 @@ import pytest
 from django.test import Client
 
 from jixiao.changelog.models import ChangeRecord
+from jixiao.changelog.selectors import changes_about
+from jixiao.changelog.services import change_record
 from jixiao.workbench.jinja2env import default, default_if_none
 from tests.factories import sample_project
 from tests.personas import build_world, store
@@ -19,9 +21,9 @@ def test_text_from_users_is_escaped_on_every_page_that_shows_it():
     world = build_world()
     project = store(sample_project(name=f"项目{MARKUP}", owner_unit=f"单位{MARKUP}", region_code="530125",
                                    region_name="宜良县"))
-    ChangeRecord.objects.create(actor_label=MARKUP, action=ChangeRecord.Action.UPDATE, object_type="项目",
-                                object_id=str(project.pk), object_label=MARKUP, project=project,
-                                changes={"名称": [MARKUP, "新"]}, note=MARKUP)
+    record = change_record(actor=None, action=ChangeRecord.Action.UPDATE, obj=project, object_label=MARKUP,
+                           changes={"名称": [MARKUP, "新"]}, note=MARKUP)
+    ChangeRecord.objects.filter(pk=record.pk).update(actor_label=MARKUP)
     client = Client()
     client.force_login(world.users["county_yl"])
     pages = [client.get("/projects/"), client.get("/projects/?q=script"), client.get(f"/projects/{project.pk}/"),
@@ -37,7 +39,7 @@ def test_text_from_users_is_escaped_on_every_page_that_shows_it():
 def test_times_are_shown_in_china_standard_time():
     world = build_world()
     project = world.projects["yiliang"]
-    record = ChangeRecord.objects.filter(project=project).first()
+    record = changes_about(project).first()
     ChangeRecord.objects.filter(pk=record.pk).update(at=dt.datetime(2024, 1, 1, 16, 30, 5, tzinfo=dt.UTC))
     client = Client()
     client.force_login(world.users["county_yl"])

@@ -11,6 +11,7 @@ from docx import Document
 from python_calamine import CalamineWorkbook
 
 from jixiao.changelog.models import ChangeRecord
+from jixiao.changelog.selectors import changes_about
 from jixiao.evaluations.models import Evaluation
 from jixiao.projects.models import Project
 from jixiao.workbooks.writer import write_workbook
@@ -48,7 +49,7 @@ def test_upload_valid_workbook_stores_and_shows_score(world, tmp_path):
     assert response.status_code == 302 and response.url == f"/projects/{project.pk}/"
     page = client.get(response.url).content.decode()
     assert re.search(r'id="project-total">99.50<', page) and re.search(r'id="project-grade"[^>]*>优<', page)
-    assert ChangeRecord.objects.filter(project=project, action="create", actor_label="county_yl").exists()
+    assert changes_about(project).filter(action="create", actor_label="county_yl").count() == 1
 
 
 @pytest.mark.parametrize(("damage", "where"), [
