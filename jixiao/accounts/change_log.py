@@ -24,3 +24,21 @@ def change_records_visible(user) -> QuerySet[ChangeRecord]:
         project_type = ContentType.objects.get_by_natural_key("projects", "project")
         return records.filter(about_type=project_type, about_id__in=project_ids).order_by("-id")
     return permissions.scoped(user, Action.VIEW, Kind.CHANGE_RECORD, records, path="region__path").order_by("-id")
+
+
+PAGE_SIZE = 50
+
+
+def change_records_page(user, *, action: str = "", object_type: str = "", before: int | None = None,
+                        size: int = PAGE_SIZE) -> tuple[list[ChangeRecord], int | None]:
+    """One page of the user's log, newest first, and the id to continue from (None on the last page).
+    Paged by id (keyset), so a deep page costs what the first does."""
+    records = change_records_visible(user)
+    if action:
+        records = records.filter(action=action)
+    if object_type:
+        records = records.filter(object_type=object_type)
+    if before:
+        records = records.filter(id__lt=before)
+    rows = list(records[:size + 1])
+    return rows[:size], (rows[size - 1].id if len(rows) > size else None)

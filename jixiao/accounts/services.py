@@ -54,9 +54,53 @@ def user_create(*, actor, username: str, password: str, role: str, region=None, 
     user.set_password(password)
     user.save()
     Profile.objects.create(user=user, role=role, region=region, unit=unit, full_name=full_name)
-    change_record(actor=actor, action=ChangeRecord.Action.CREATE, obj=user,
+    change_record(actor=actor, action=ChangeRecord.Action.CREATE, obj=user, region=region,
                   changes={"角色": [None, Role(role).label], "所属区划": [None, region.name if region else ""]})
     return user
+
+
+def _label(value) -> str:
+    return "" if value is None else str(value)
+
+
+@transaction.atomic
+def user_update(*, actor, user, role: str, region=None, unit=None, full_name: str = "", is_active: bool = True):
+    """Change a login's role, region, unit, name or whether it may log in, under the same rules as
+    ``user_create`` (the role's region level; 系统管理员 and only they are staff). The last active
+    系统管理员 cannot be demoted or switched off, so the system is never left without one."""
+    profile_check(role=role, region=region)
+    user = get_user_model().objects.select_for_update().get(pk=user.pk)
+    profile = Profile.objects.filter(user=user).first() or Profile(user=user, role=role)
+    was_admin = user.is_active and (user.is_superuser or profile.role == Role.ADMIN)
+    if was_admin and (role != Role.ADMIN or not is_active):
+        others = get_user_model().objects.filter(is_active=True, is_superuser=True).exclude(pk=user.pk).exists()
+        if not others:
+            raise AccountError("这是最后一个有效的系统管理员账号，不能停用或改为其他角色")
+    before = {"角色": Role(profile.role).label if profile.role else "", "所属区划": _label(profile.region),
+              "所属单位": _label(profile.unit), "姓名": profile.full_name, "可以登录": "是" if user.is_active else "否"}
+    profile.role, profile.region, profile.unit, profile.full_name = role, region, unit, full_name
+    profile.save()
+    user.is_active = is_active
+    user.is_staff = user.is_superuser = role == Role.ADMIN
+    user.save(update_fields=["is_active", "is_staff", "is_superuser"])
+    after = {"角色": Role(role).label, "所属区划": _label(region), "所属单位": _label(unit), "姓名": full_name,
+             "可以登录": "是" if is_active else "否"}
+    changes = {key: [before[key], after[key]] for key in after if before[key] != after[key]}
+    if changes:
+        change_record(actor=actor, action=ChangeRecord.Action.UPDATE, obj=user, region=region, changes=changes)
+    return user
+
+
+@transaction.atomic
+def user_password_set(*, actor, user, password: str) -> None:
+    """Set a login's password (checked by Django's validators); the record says it changed, never what to."""
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise AccountError("；".join(exc.messages)) from exc
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    change_record(actor=actor, action=ChangeRecord.Action.UPDATE, obj=user, changes={"密码": ["", "（已重新设置）"]})
 
 
 @transaction.atomic

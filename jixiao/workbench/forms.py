@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
+from jixiao.changelog.models import ChangeRecord
 from jixiao.scoring.inputs import PROJECT_TYPES
 
 
@@ -36,3 +37,10 @@ class WorkbookUploadForm(forms.Form):
         if upload.size > 20 * 1024 * 1024:
             raise forms.ValidationError("文件超过 20 MB，请确认是否为项目工作簿")
         return upload
+
+
+class ChangeLogFilterForm(forms.Form):
+    action = forms.ChoiceField(label="操作", required=False,
+                               choices=[("", "全部操作")] + list(ChangeRecord.Action.choices))
+    object_type = forms.CharField(label="对象类型", required=False, max_length=60,
+                                  widget=forms.TextInput(attrs={"placeholder": "如：项目、残疾人、用户"}))

@@ -11,6 +11,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("", views.dashboard, name="dashboard"),
     path("projects/", views.project_list, name="project_list"),
+    path("changes/", views.change_log, name="change_log"),
     path("projects/upload/", views.project_upload, name="project_upload"),
     path("projects/template.xlsx", views.download_blank_template, name="download_blank_template"),
     path("projects/<int:pk>/", views.project_detail, name="project_detail"),

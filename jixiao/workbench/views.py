@@ -30,7 +30,7 @@ from jixiao.projects import selectors as project_selectors
 from jixiao.projects import services as project_services
 from jixiao.reports import downloads
 from jixiao.scoring.inputs import QUALITATIVE_BANDS
-from jixiao.workbench.forms import ProjectFilterForm, WorkbookUploadForm
+from jixiao.workbench.forms import ChangeLogFilterForm, ProjectFilterForm, WorkbookUploadForm
 from jixiao.workbooks.services import workbook_import
 
 PAGE_SIZE = 20
@@ -351,3 +351,24 @@ def download_score_sheet(request, pk: int):
 @require_GET
 def download_project_workbook(request, pk: int):
     return _evaluation_file(request, pk, downloads.project_workbook, "项目工作簿.xlsx", XLSX)
+
+
+@login_required
+@require_GET
+def change_log(request):
+    """The audit trail of the user's region (all for 系统管理员), newest first, filtered and paged by id."""
+    from jixiao.accounts.change_log import change_records_page
+
+    if not permissions.may(request.user, Action.VIEW, Kind.CHANGE_RECORD):
+        return render(request, "workbench/forbidden.html", {"reason": "您的角色不查看变更记录"}, status=403)
+    form = ChangeLogFilterForm(request.GET or None)
+    action = object_type = ""
+    if form.is_bound and form.is_valid():
+        action, object_type = form.cleaned_data["action"], form.cleaned_data["object_type"].strip()
+    before = request.GET.get("before", "")
+    before = int(before) if before.isdigit() else None
+    records, next_before = change_records_page(request.user, action=action, object_type=object_type, before=before)
+    query = request.GET.copy()
+    query.pop("before", None)
+    return render(request, "workbench/change_log.html", {"form": form, "records": records, "before": before,
+                                                         "next_before": next_before, "query": query.urlencode()})

@@ -65,21 +65,6 @@ def test_region_renamed_in_admin_shows_at_once_on_cached_dashboards():
     assert "<td>宜良县（改）</td>" in html and "<td>宜良县</td>" not in html
 
 
-def test_user_created_in_admin_needs_a_region_matching_its_role():
-    world = build_world()
-    client = _admin(world)
-    base = {"username": "newcounty", "password1": "Xk2#pq9!Lm-27", "password2": "Xk2#pq9!Lm-27", "usable_password": "true",
-            "profile-TOTAL_FORMS": "1", "profile-INITIAL_FORMS": "0", "profile-MIN_NUM_FORMS": "0",
-            "profile-MAX_NUM_FORMS": "1", "profile-0-role": "county", "profile-0-full_name": ""}
-    bad = client.post("/admin/auth/user/add/", {**base, "profile-0-region": world.regions["kunming"].pk})
-    assert bad.status_code == 200 and "县（市、区）" in bad.content.decode()
-    assert not get_user_model().objects.filter(username="newcounty").exists()
-    good = client.post("/admin/auth/user/add/", {**base, "profile-0-region": world.regions["fumin"].pk})
-    assert good.status_code == 302
-    assert Profile.objects.get(user__username="newcounty").region == world.regions["fumin"]
-    assert ChangeRecord.objects.filter(object_type="用户", action="create", actor_label="admin").exists()
-
-
 def test_default_grade_scale_from_admin_applies_to_uploads(tmp_path, monkeypatch):
     world = build_world()
     monkeypatch.setattr("jixiao.workbooks.writer._grade_scale_text", lambda scale: "")  # 等级阈值 left blank

@@ -41,9 +41,11 @@ def test_lists_and_dashboard_show_exactly_the_subtree(world, persona):
     response = client.get("/projects/")
     assert response.status_code == 200
     assert listed_ids(response.content.decode()) == expected
-    # filtering by a region outside the subtree shows nothing from outside
+    # 富民县 as a filter: those whose subtree holds it get its project only; for anybody else it is not a
+    # choice, so the filter is refused and the list stays their own
     response = client.get("/projects/", {"region": world.regions["fumin"].pk})
-    assert listed_ids(response.content.decode()) <= expected
+    picks_fumin = persona in ("admin", "city", "finance_city", "county_fm", "finance_fm")
+    assert listed_ids(response.content.decode()) == ({world.projects["fumin"].pk} if picks_fumin else expected)
     response = client.get("/")
     assert response.status_code == 200
     assert re.search(rf'id="card-projects">{len(expected)}<', response.content.decode())
@@ -121,3 +123,60 @@ def test_get_cannot_change_anything(world):
     project = world.projects["yiliang"]
     assert client.get(f"/projects/{project.pk}/delete/").status_code == 405
     assert client.get(f"/projects/{project.pk}/indicators/A21/").status_code == 405
+
+
+# Who reads which audit rows: every project's creation (its region), every regional user's creation (the
+# user's region) and the evaluator's assignment to the 富民县 project (that project's region).
+CHANGES_SEEN = {
+    "admin": "all",
+    "city": {"project:kunming", "project:yiliang", "project:fumin", "project:yl_town", "project:yl_village",
+             "user:city", "user:county_yl", "user:county_fm", "user:town_yl", "user:village_yl", "user:finance_city",
+             "user:finance_fm", "assignment"},
+    "county_yl": {"project:yiliang", "project:yl_town", "project:yl_village", "user:county_yl", "user:town_yl",
+                  "user:village_yl"},
+    "county_fm": {"project:fumin", "user:county_fm", "user:finance_fm", "assignment"},
+    "town_yl": {"project:yl_town", "project:yl_village", "user:town_yl", "user:village_yl"},
+    "village_yl": {"project:yl_village", "user:village_yl"},
+    "finance_city": "city",
+    "finance_fm": "county_fm",
+    "evaluator": {"project:fumin", "assignment"},
+}
+
+
+def _record_keys(world) -> dict[int, str]:
+    keys = {}
+    for record in ChangeRecord.objects.select_related("subject_type"):
+        if record.object_type == "项目":
+            keys[record.pk] = "project:" + next(k for k, p in world.projects.items() if str(p.pk) == record.subject_id)
+        elif record.object_type == "用户":
+            keys[record.pk] = "user:" + next(k for k, u in world.users.items() if str(u.pk) == record.subject_id)
+        else:
+            keys[record.pk] = "assignment"
+    return keys
+
+
+@pytest.mark.parametrize("persona", list(PERSONAS))
+def test_change_log_shows_exactly_the_records_of_the_subtree(world, persona):
+    keys = _record_keys(world)
+    expected = CHANGES_SEEN[persona]
+    expected = CHANGES_SEEN[expected] if isinstance(expected, str) and expected != "all" else expected
+    expected = set(keys.values()) if expected == "all" else expected
+    html = client_for(world, persona).get("/changes/").content.decode()
+    shown = {keys[int(pk)] for pk in re.findall(r'data-change="(\d+)"', html)}
+    assert shown == expected
+    assert ("变更记录</a>" in html) is True
+
+
+def test_change_log_pages_by_id_and_filters(world):
+    client = client_for(world, "admin")
+    from jixiao.accounts import change_log
+
+    total = ChangeRecord.objects.count()
+    first = change_log.change_records_page(world.users["admin"], size=5)
+    assert len(first[0]) == 5 and first[1] == first[0][-1].id
+    html = client.get("/changes/", {"object_type": "用户"}).content.decode()
+    assert len(re.findall(r'data-change="', html)) == ChangeRecord.objects.filter(object_type="用户").count() == 9
+    older = client.get("/changes/", {"before": first[1]}).content.decode()
+    shown = [int(pk) for pk in re.findall(r'data-change="(\d+)"', older)]
+    assert shown == sorted((r.id for r in ChangeRecord.objects.filter(id__lt=first[1])), reverse=True)[:50]
+    assert len(shown) == min(50, total - 5)
