@@ -24,17 +24,31 @@ def test_template_writes_blank_workbook(tmp_path, capsys):
     assert names[0] == "说明" and {"项目信息", "指标评分", "满意度问卷", "报告文字"} <= set(names)
 
 
-def test_template_with_indicator_template_prefills_tree(tmp_path):
+@pytest.fixture
+def db_ready(db, monkeypatch):
+    """The commands set Django up themselves; here the test database already is."""
+    from jixiao import bootstrap
+
+    monkeypatch.setattr(bootstrap, "setup_django", lambda migrate=False: None)
+
+
+def test_template_with_indicator_template_prefills_the_tree_kept_in_the_database(tmp_path, db_ready):
+    from jixiao.indicators.models import TemplateNode
+
+    nodes = TemplateNode.objects.filter(template__key="昆明ABC").order_by("position")
+    TemplateNode.objects.filter(pk=nodes[1].pk).update(name="立项依据（管理员修改）")
     out = tmp_path / "昆明.xlsx"
     assert main(["template", str(out), "--indicators", "昆明ABC"]) == 0
     rows = CalamineWorkbook.from_path(str(out)).get_sheet_by_name("指标评分").to_python()
-    codes = [r[0] for r in rows[1:] if r and r[0]]
-    assert codes[:1] == ["A"] and len(codes) > 20
+    filled = [r for r in rows[1:] if r and r[0]]
+    assert [r[0] for r in filled] == [n.code for n in nodes]
+    assert filled[1][2] == "立项依据（管理员修改）"
 
 
-def test_template_unknown_indicator_template_exit_2(tmp_path, capsys):
+def test_template_unknown_indicator_template_exit_2(tmp_path, capsys, db_ready):
     assert main(["template", str(tmp_path / "x.xlsx"), "--indicators", "不存在"]) == 2
-    assert "不存在" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "未知的指标体系模板“不存在”" in err and "昆明ABC" in err
 
 
 @pytest.mark.django_db

@@ -14,11 +14,12 @@ def cmd_template(args) -> int:
     from jixiao.workbooks.writer import write_workbook
 
     project = None
-    if args.indicators:
-        from jixiao.indicators.templates import load_template
+    if args.indicators:  # the templates kept in the database (系统管理), as administrators edited them
+        bootstrap.setup_django(migrate=True)
+        from jixiao.indicators.selectors import indicator_template_rows
 
         try:
-            rows = load_template(args.indicators)
+            rows = indicator_template_rows(args.indicators)
         except ValueError as exc:
             print(str(exc), file=sys.stderr)
             return 2

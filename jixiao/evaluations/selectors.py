@@ -111,6 +111,20 @@ def _norm(value: Decimal | None) -> Decimal | None:
 
 # ---- the dashboard -------------------------------------------------------------------------------
 
+def grades_offered(*, user) -> list[str]:
+    """The grades to filter and chart by: those administrators keep (best first), then any other a visible
+    project's current evaluation carries (a workbook's own 等级阈值, or a scale renamed since)."""
+    from jixiao.indicators.selectors import grade_names
+
+    def compute():
+        names = grade_names()
+        in_use = (projects_visible(user).exclude(current_evaluation=None)
+                  .values_list("current_evaluation__grade", flat=True).distinct().order_by())
+        return names + sorted(set(in_use) - set(names))
+
+    return cached_per_scope("grades", user, compute)
+
+
 @dataclass(frozen=True)
 class RecentEvaluation:
     project_id: int

@@ -10,6 +10,8 @@ class IndicatorTemplate(models.Model):
     name = models.CharField("模板名称", max_length=200)
     source = models.TextField("来源说明", blank=True)
     builtin = models.BooleanField("系统内置", default=False)
+    # Set when an administrator edits the template: an upgrade then leaves it as they made it.
+    customised = models.BooleanField("已在系统管理中修改", default=False)
 
     class Meta:
         verbose_name = "指标体系模板"
@@ -28,6 +30,10 @@ class TemplateNode(models.Model):
     weight = models.DecimalField("权重分", max_digits=8, decimal_places=4)
     rule = models.CharField("评分规则", max_length=20, blank=True, choices=list(RULE_LABELS.items()))
     linked = models.CharField("关联数据", max_length=100, blank=True)
+    operator = models.CharField("比较符", max_length=4, blank=True)
+    target = models.DecimalField("目标值", max_digits=20, decimal_places=6, null=True, blank=True)
+    per_item = models.DecimalField("每项扣分", max_digits=8, decimal_places=4, null=True, blank=True)
+    band = models.CharField("定性等级", max_length=10, blank=True)
     evidence_hint = models.TextField("评分要点", blank=True)
 
     class Meta:

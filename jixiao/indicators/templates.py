@@ -95,18 +95,20 @@ def _parse(raw: dict, origin: str) -> Template:
             evidence_hint=item.get("evidence_hint") or "",
         ))
     template = Template(key=raw["key"], name=raw["name"], source=raw.get("source", ""), nodes=tuple(nodes))
-    _check(template, origin)
+    check_nodes(template.nodes, origin)
     return template
 
 
-def _check(template: Template, origin: str) -> None:
-    """Codes unique, parents known, leaves carry a rule and parents none, weights add up."""
-    codes = [n.code for n in template.nodes]
+def check_nodes(nodes, origin: str) -> None:
+    """Codes unique, parents known, leaves carry a rule and parents none, weights add up (the level-1
+    weights to 100). Used for the shipped files and for templates edited in 系统管理."""
+    nodes = tuple(nodes)
+    codes = [n.code for n in nodes]
     if len(set(codes)) != len(codes):
         raise TemplateError(f"{origin}：指标编码重复")
     known = set(codes)
     children: dict[str, list[TemplateNode]] = defaultdict(list)
-    for node in template.nodes:
+    for node in nodes:
         if node.parent and node.parent not in known:
             raise TemplateError(f"{origin}：指标“{node.code}”的上级编码“{node.parent}”不存在")
         children[node.parent].append(node)
@@ -114,7 +116,7 @@ def _check(template: Template, origin: str) -> None:
     total = sum((n.weight for n in roots), Decimal(0))
     if total != 100:
         raise TemplateError(f"{origin}：一级指标权重分合计为{total.normalize():f}，应为100")
-    for node in template.nodes:
+    for node in nodes:
         kids = children.get(node.code, [])
         if kids:
             s = sum((k.weight for k in kids), Decimal(0))
@@ -172,4 +174,4 @@ def load_template(key: str) -> list[IndicatorRow]:
     ]
 
 
-__all__ = ["list_templates", "load_template", "get_template", "Template", "TemplateNode", "TemplateError"]
+__all__ = ["list_templates", "load_template", "get_template", "check_nodes", "Template", "TemplateNode", "TemplateError"]

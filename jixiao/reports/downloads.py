@@ -79,9 +79,10 @@ def blank_workbook(template_key: str = "") -> bytes:
 
     project = None
     if template_key:
-        from jixiao.indicators.templates import load_template
+        from jixiao.indicators.selectors import indicator_template_rows
 
-        project = ProjectInput(name="", year=0, owner_unit="", template=template_key, indicators=load_template(template_key))
+        project = ProjectInput(name="", year=0, owner_unit="", template=template_key,
+                               indicators=indicator_template_rows(template_key))
     with tempfile.TemporaryDirectory(prefix="jixiao-wb-") as tmp:
         path = Path(tmp) / "项目工作簿.xlsx"
         write_workbook(path, project)

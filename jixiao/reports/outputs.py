@@ -95,9 +95,10 @@ def evaluation_from_workbook(path, out_dir, *, pdf: bool = True, store: bool = T
         from jixiao.workbooks.services import workbook_read_for_store
 
         project = workbook_read_for_store(path)
-    else:  # no database: the shipped region list and the standard grade scale
+    else:  # no database: the shipped region list, templates and the standard grade scale
+        from jixiao.indicators.templates import load_template
         from jixiao.workbooks.reader import read_workbook
 
-        project = read_workbook(path)
+        project = read_workbook(path, template_lookup=load_template)
     return evaluation_produce(project, out_dir, pdf=pdf, store=store, actor=actor, source_file=Path(path).name,
                               report_template=report_template)

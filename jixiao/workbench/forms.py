@@ -16,13 +16,13 @@ class ProjectFilterForm(forms.Form):
     q = forms.CharField(label="搜索", required=False, widget=forms.TextInput(attrs={"placeholder": "项目名称或单位"}))
     year = forms.TypedChoiceField(label="年度", required=False, coerce=int, empty_value=None)
     region = forms.TypedChoiceField(label="区划", required=False, coerce=int, empty_value=None)
-    grade = forms.ChoiceField(label="等级", required=False,
-                              choices=[("", "全部等级"), ("优", "优"), ("良", "良"), ("中", "中"), ("差", "差")])
+    grade = forms.ChoiceField(label="等级", required=False)
     project_type = forms.ChoiceField(label="类型", required=False,
                                      choices=[("", "全部类型")] + [(t, t) for t in PROJECT_TYPES])
 
-    def __init__(self, *args, years=(), regions=(), **kwargs):
+    def __init__(self, *args, years=(), regions=(), grades=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["grade"].choices = [("", "全部等级")] + [(g, g) for g in grades]
         self.fields["year"].choices = [("", "全部年度")] + [(y, f"{y}年") for y in years]
         self.fields["region"].choices = [("", "全部区划")] + [(r.pk, r.name) for r in regions]
 

@@ -26,6 +26,7 @@ from jixiao.evaluations import selectors as evaluation_selectors
 from jixiao.evaluations.models import IndicatorScore
 from jixiao.evaluations.rescoring import editable_fields, evaluation_rescore, indicator_score_update
 from jixiao.evaluations.selectors import indicator_rows_from_db, indicator_scores_and_rows
+from jixiao.indicators.selectors import indicator_templates_offered
 from jixiao.projects import selectors as project_selectors
 from jixiao.projects import services as project_services
 from jixiao.reports import downloads
@@ -72,7 +73,8 @@ def dashboard(request):
         "targets": [_rate_percent(row.target_rate) for row in board.by_county],
         "scores": [float(round(row.average_score, 2)) if row.average_score is not None else None
                    for row in board.by_county],
-        "grades": [{"name": g, "value": board.grades.get(g, 0)} for g in ("优", "良", "中", "差")],
+        "grades": [{"name": g, "value": board.grades.get(g, 0)}
+                   for g in evaluation_selectors.grades_offered(user=request.user)],
     }
     rows = [
         {
@@ -109,7 +111,8 @@ class _CountedPaginator(Paginator):
 def project_list(request):
     user = request.user
     regions = permissions.regions_offered(user).filter(level__in=["province", "city", "county", "zone", "township"])
-    form = ProjectFilterForm(request.GET or None, years=project_selectors.project_years(user=user), regions=regions)
+    form = ProjectFilterForm(request.GET or None, years=project_selectors.project_years(user=user), regions=regions,
+                             grades=evaluation_selectors.grades_offered(user=user))
     filters = project_selectors.ProjectFilters()
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
@@ -289,7 +292,8 @@ def project_upload(request):
                                           f"等级 {evaluation.grade}")
                 return redirect("project_detail", pk=evaluation.project_id)
     status = 400 if request.method == "POST" else 200
-    return render(request, "workbench/project_upload.html", {"form": form, "problems": problems}, status=status)
+    return render(request, "workbench/project_upload.html", {"form": form, "problems": problems,
+                                                             "templates": indicator_templates_offered()}, status=status)
 
 
 @login_required
@@ -312,9 +316,7 @@ def _attachment(data: bytes, filename: str, content_type: str) -> FileResponse:
 @require_GET
 def download_blank_template(request):
     key = request.GET.get("indicators", "")
-    from jixiao.indicators.templates import list_templates
-
-    if key and key not in dict(list_templates()):
+    if key and key not in dict(indicator_templates_offered()):
         raise Http404("没有这个指标体系模板")
     return _attachment(downloads.blank_workbook(key), "项目工作簿（空白）.xlsx", XLSX)
 

@@ -61,6 +61,7 @@ from jixiao.workbooks.schema import (
 )
 
 RegionLookup = Callable[[str], RegionEntry | None]
+TemplateLookup = Callable[[str], list[IndicatorRow]]
 
 YEAR_RANGE = (2000, 2100)
 NUMERIC_OPERATORS = ("≥", "≤", "=")
@@ -129,19 +130,24 @@ class TableRow:
 
 
 def read_workbook(path, *, region_lookup: RegionLookup = resolve_region,
-                  default_grade_scale: GradeScale | None = None) -> ProjectInput:
+                  default_grade_scale: GradeScale | None = None,
+                  template_lookup: TemplateLookup | None = None) -> ProjectInput:
     """The project in the workbook at ``path``; raises InputInvalid listing every problem found.
 
     ``default_grade_scale`` applies when the workbook leaves 等级阈值 blank (the web workbench and a
-    stored evaluation pass the scale administrators keep in the database)."""
-    return _WorkbookReader(Path(path), region_lookup, default_grade_scale).read()
+    stored evaluation pass the scale administrators keep in the database). ``template_lookup`` gives the
+    tree of a named 指标体系模板 (raising ValueError, in Chinese, for an unknown one): the name must be one
+    of them, and a workbook whose 指标评分 sheet is empty starts from that tree."""
+    return _WorkbookReader(Path(path), region_lookup, default_grade_scale, template_lookup).read()
 
 
 class _WorkbookReader:
-    def __init__(self, path: Path, region_lookup: RegionLookup, default_grade_scale: GradeScale | None = None):
+    def __init__(self, path: Path, region_lookup: RegionLookup, default_grade_scale: GradeScale | None = None,
+                 template_lookup: TemplateLookup | None = None):
         self.path = path
         self.region_lookup = region_lookup
         self.default_grade_scale = default_grade_scale
+        self.template_lookup = template_lookup
         self.problems: list[Problem] = []
         # Sheets whose rows could not be read (required but absent, or a required column missing): checks
         # that look across sheets skip them rather than report follow-on problems.
@@ -264,6 +270,15 @@ class _WorkbookReader:
         expenditures = self.read_expenditures(tables[SHEET_EXPENDITURES])
         targets = self.read_targets(tables[SHEET_TARGETS])
         indicators = self.read_indicators(tables[SHEET_INDICATORS])
+        template = info.text("指标体系模板")
+        if template and self.template_lookup is not None:
+            try:
+                template_rows = self.template_lookup(template)
+            except ValueError as exc:
+                self.problem(SHEET_INFO, info.row("指标体系模板"), INFO_VALUE_COLUMN, str(exc))
+            else:
+                if not indicators and SHEET_INDICATORS not in self.unread:
+                    indicators = template_rows  # the engine then lists every leaf still to be scored
         survey = self.read_survey(tables[SHEET_SURVEY], book.get(OPTIONAL_SHEET_ANSWERS), info)
         interviews = [
             Interview(topic=text(r, "访谈主题"), summary=text(r, "内容摘要"), interviewee=text(r, "访谈对象"),
@@ -296,7 +311,7 @@ class _WorkbookReader:
             project_type=info.value("项目类型"),
             region_code=region.code if region else "",
             region_name=info.region_name,
-            template=info.text("指标体系模板"),
+            template=template,
             evaluation_start=start,
             evaluation_end=end,
             report_unit=info.text("报告单位"),

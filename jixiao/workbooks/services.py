@@ -13,12 +13,14 @@ from jixiao.scoring.inputs import ProjectInput
 
 def workbook_read_for_store(path) -> ProjectInput:
     """Read a workbook as it will be stored: regions resolved against the region table (where admins may
-    have added some) and the grade scale administrators marked as default for workbooks that set none."""
-    from jixiao.indicators.selectors import grade_scale_default
+    have added some), the grade scale administrators marked as default for workbooks that set none, and the
+    indicator templates as administrators keep them."""
+    from jixiao.indicators.selectors import grade_scale_default, indicator_template_rows
     from jixiao.regions.selectors import region_resolve
     from jixiao.workbooks.reader import read_workbook
 
-    return read_workbook(path, region_lookup=region_resolve, default_grade_scale=grade_scale_default())
+    return read_workbook(path, region_lookup=region_resolve, default_grade_scale=grade_scale_default(),
+                         template_lookup=indicator_template_rows)
 
 
 def workbook_import(*, actor, path, file_name: str = "") -> Evaluation:

@@ -6,10 +6,8 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.test import Client
 
-from jixiao.accounts.models import Profile
 from jixiao.changelog.models import ChangeRecord
 from jixiao.indicators.models import GradeBand, GradeScale
 from jixiao.projects.models import Project
