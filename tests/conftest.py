@@ -19,3 +19,12 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def world(db):
+    """The shared invented world (tests/personas.py): regions below two counties, one project per region
+    level, one user per role."""
+    from tests.personas import build_world
+
+    return build_world()

@@ -8,7 +8,7 @@ from django.test import Client
 from jixiao.accounts.models import Profile, ProjectAssignment
 from jixiao.changelog.models import ChangeRecord
 from jixiao.changelog.selectors import changes_about
-from tests.personas import PASSWORD, build_world
+from tests.personas import PASSWORD
 
 pytestmark = pytest.mark.django_db
 NEW_PASSWORD = "Xk2#pq9!Lm-27"
@@ -26,8 +26,7 @@ def _add(client, **fields):
     return client.post("/admin/auth/user/add/", {**data, **fields})
 
 
-def test_user_created_in_admin_needs_a_region_matching_its_role():
-    world = build_world()
+def test_user_created_in_admin_needs_a_region_matching_its_role(world):
     client = _admin(world)
     bad = _add(client, region=world.regions["kunming"].pk)
     assert bad.status_code == 200 and "县（市、区）" in bad.content.decode()
@@ -44,8 +43,7 @@ def test_user_created_in_admin_needs_a_region_matching_its_role():
     assert (record.subject_id, record.region) == (str(user.pk), world.regions["fumin"])
 
 
-def test_user_changed_in_admin_follows_the_role_rules_and_is_recorded():
-    world = build_world()
+def test_user_changed_in_admin_follows_the_role_rules_and_is_recorded(world):
     client = _admin(world)
     target = world.users["county_fm"]
     url = f"/admin/auth/user/{target.pk}/change/"
@@ -64,8 +62,7 @@ def test_user_changed_in_admin_follows_the_role_rules_and_is_recorded():
     assert record.actor_label == "admin"
 
 
-def test_the_last_administrator_cannot_be_switched_off():
-    world = build_world()
+def test_the_last_administrator_cannot_be_switched_off(world):
     client = _admin(world)
     admin_user = world.users["admin"]
     response = client.post(f"/admin/auth/user/{admin_user.pk}/change/", {
@@ -75,8 +72,7 @@ def test_the_last_administrator_cannot_be_switched_off():
     assert admin_user.is_active and admin_user.is_superuser
 
 
-def test_password_set_in_admin_is_validated_and_recorded_without_the_password():
-    world = build_world()
+def test_password_set_in_admin_is_validated_and_recorded_without_the_password(world):
     client = _admin(world)
     target = world.users["county_fm"]
     url = f"/admin/auth/user/{target.pk}/password/"
@@ -92,8 +88,7 @@ def test_password_set_in_admin_is_validated_and_recorded_without_the_password():
     assert record.changes == {"密码": ["", "（已重新设置）"]} and NEW_PASSWORD not in str(record.changes)
 
 
-def test_assignment_made_and_withdrawn_in_admin_is_in_the_project_history():
-    world = build_world()
+def test_assignment_made_and_withdrawn_in_admin_is_in_the_project_history(world):
     client = _admin(world)
     project = world.projects["yiliang"]
     evaluator = world.users["evaluator"]

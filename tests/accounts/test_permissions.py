@@ -8,7 +8,6 @@ from jixiao.accounts.roles import ROLE_REGION_LEVELS, Role
 from jixiao.accounts.services import user_create
 from jixiao.projects.models import Project
 from jixiao.regions.models import Region
-from tests.personas import build_world
 
 pytestmark = pytest.mark.django_db
 
@@ -43,24 +42,21 @@ PERSONA_OF_ROLE = {"admin": "admin", "city": "city", "county": "county_yl", "tow
 
 
 @pytest.mark.parametrize("rule", list(EXPECTED))
-def test_reach_of_every_role(rule):
-    world = build_world()
+def test_reach_of_every_role(world, rule):
     kind, action = rule
     got = {role: permissions.reach(world.users[persona], action, kind)
            for role, persona in PERSONA_OF_ROLE.items()}
     assert {role: (str(r) if r else None) for role, r in got.items()} == EXPECTED[rule]
 
 
-def test_a_user_without_a_region_reaches_nothing_through_a_subtree_rule():
+def test_a_user_without_a_region_reaches_nothing_through_a_subtree_rule(world):
     user = user_create(actor=None, username="noregion", password="x", role=Role.EVALUATOR, check_password=False)
-    build_world()
     assert permissions.reach(user, Action.VIEW, Kind.PERSON) is None
     assert permissions.scoped(user, Action.VIEW, Kind.PROJECT, Project.objects.all(), path="region__path",
                               assigned="assignments__user_id").count() == 0
 
 
-def test_may_on_follows_the_reach():
-    world = build_world()
+def test_may_on_follows_the_reach(world):
     yiliang, fumin = world.regions["yiliang"], world.regions["fumin"]
     county = world.users["county_yl"]
     assert permissions.may_on(county, Action.CHANGE, Kind.PROJECT, region=world.regions["yl_village"]) is True
@@ -73,8 +69,7 @@ def test_may_on_follows_the_reach():
     assert permissions.may_on(world.users["admin"], Action.DELETE, Kind.PROJECT, region=Region.objects.get(code="530100"))
 
 
-def test_scope_keys_are_shared_exactly_by_users_who_see_the_same():
-    world = build_world()
+def test_scope_keys_are_shared_exactly_by_users_who_see_the_same(world):
     city = user_create(actor=None, username="city2", password="x", role=Role.CITY, region=world.regions["kunming"],
                        check_password=False)
     key = permissions.scope_key

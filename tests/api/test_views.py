@@ -5,29 +5,17 @@ from __future__ import annotations
 import pytest
 from rest_framework.test import APIClient
 
-from jixiao.accounts.roles import Role
-from jixiao.accounts.services import project_assignment_create, user_create
 from jixiao.changelog.models import ChangeRecord
 from jixiao.changelog.selectors import changes_about
 from jixiao.evaluations.models import Evaluation, IndicatorScore
-from jixiao.evaluations.services import evaluation_store
 from jixiao.projects.models import Project
 from jixiao.regions.models import Region
 from jixiao.scoring.inputs import Target
 from jixiao.workbooks.writer import write_workbook
 from tests.factories import sample_project
+from tests.personas import store
 
 pytestmark = pytest.mark.django_db
-
-
-def _store(**overrides) -> Project:
-    evaluation = evaluation_store(actor=None, project_input=sample_project(**overrides), source="t.xlsx")
-    return evaluation.project
-
-
-def _user(username, role, region_code=None):
-    region = Region.objects.get(code=region_code) if region_code else None
-    return user_create(actor=None, username=username, password="pw", role=role, region=region, check_password=False)
 
 
 def _client(user=None) -> APIClient:
@@ -37,26 +25,18 @@ def _client(user=None) -> APIClient:
     return client
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # Five logins per test: the production hasher would dominate the run time.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
-def world():
-    """Two 宜良县 projects, one 富民县 project, and a user of each kind."""
-    yl = _store(name="宜良县残疾人生活补助项目", owner_unit="宜良县残疾人联合会", region_code="530125", region_name="宜良县")
-    yl_old = _store(name="宜良县残疾人康复项目", owner_unit="宜良县残疾人联合会", year=2023, region_code="530125",
-                    region_name="宜良县")
-    fm = _store(name="富民县残疾人生活补助项目", owner_unit="富民县残疾人联合会", region_code="530124", region_name="富民县")
+def world(world):
+    """The shared persona world, plus a second 宜良县 project of 2023 (a year and a name to filter by), as
+    the names these tests use."""
+    old = store(sample_project(name="宜良县残疾人康复项目", owner_unit="测试单位-yiliang", year=2023,
+                               region_code="530125", region_name="宜良县"))
     return {
-        "yl": yl, "yl_old": yl_old, "fm": fm,
-        "yiliang": _user("yiliang", Role.COUNTY, "530125"),
-        "fumin": _user("fumin", Role.COUNTY, "530124"),
-        "city": _user("kunming", Role.CITY, "530100"),
-        "finance": _user("caizheng", Role.FINANCE, "530100"),
-        "evaluator": _user("pingjia", Role.EVALUATOR),
+        "yl": world.projects["yiliang"], "yl_old": old, "fm": world.projects["fumin"],
+        "yl_all": {world.projects[k].pk for k in ("yiliang", "yl_town", "yl_village")} | {old.pk},
+        "all": {p.pk for p in world.projects.values()} | {old.pk},
+        "yiliang": world.users["county_yl"], "fumin": world.users["county_fm"], "city": world.users["city"],
+        "finance": world.users["finance_city"], "evaluator": world.users["evaluator"],
     }
 
 
@@ -82,22 +62,22 @@ def test_anonymous_gets_no_data(world, tmp_path):
     for url in ("/api/projects/", f"/api/projects/{pk}/", f"/api/projects/{pk}/evaluation/",
                 f"/api/projects/{pk}/changes/", "/api/schema/", "/api/docs/"):
         response = client.get(url)
-        assert response.status_code in (401, 403), url
+        assert response.status_code == 403, url  # session authentication first: 403, not 401
         assert "宜良县" not in response.content.decode(), url
     before = _snapshot()
     path = tmp_path / "p.xlsx"
     write_workbook(path, sample_project(name="匿名上传", region_code="530125", region_name="宜良县"))
     with path.open("rb") as fh:
-        assert client.post("/api/projects/", {"file": fh}, format="multipart").status_code in (401, 403)
+        assert client.post("/api/projects/", {"file": fh}, format="multipart").status_code == 403
     assert client.patch(f"/api/projects/{pk}/indicators/A21/", {"manual_score": "0"}, format="json").status_code \
-        in (401, 403)
-    assert client.delete(f"/api/projects/{pk}/").status_code in (401, 403)
+        == 403
+    assert client.delete(f"/api/projects/{pk}/").status_code == 403
     assert _snapshot() == before
 
 
 def test_county_user_lists_only_their_county(world):
     client = _client(world["yiliang"])
-    assert _ids(client.get("/api/projects/")) == {world["yl"].pk, world["yl_old"].pk}
+    assert _ids(client.get("/api/projects/")) == world["yl_all"]
     assert _ids(client.get("/api/projects/?year=2023")) == {world["yl_old"].pk}
     assert _ids(client.get("/api/projects/", {"q": "康复"})) == {world["yl_old"].pk}
     fumin = Region.objects.get(code="530124")
@@ -106,21 +86,20 @@ def test_county_user_lists_only_their_county(world):
     assert client.get("/api/projects/?year=abc").status_code == 400
 
     city = _client(world["city"])
-    assert _ids(city.get("/api/projects/")) == {world["yl"].pk, world["yl_old"].pk, world["fm"].pk}
+    assert _ids(city.get("/api/projects/")) == world["all"]
     assert _ids(city.get(f"/api/projects/?region={fumin.pk}")) == {world["fm"].pk}
-    assert _ids(city.get("/api/projects/", {"grade": "优", "project_type": "对下补助"})) == {
-        world["yl"].pk, world["yl_old"].pk, world["fm"].pk}
+    assert _ids(city.get("/api/projects/", {"grade": "优", "project_type": "对下补助"})) == world["all"]
     assert _ids(city.get("/api/projects/", {"grade": "差"})) == set()
 
 
 def test_list_item_carries_printed_figures(world):
-    response = _client(world["yiliang"]).get("/api/projects/?year=2024")
+    response = _client(world["yiliang"]).get("/api/projects/", {"year": 2024, "q": "测试项目-yiliang"})
     (item,) = response.json()["results"]
     project = world["yl"]
     assert set(item) == {"id", "name", "year", "project_type", "owner_unit", "region", "total_score", "grade",
                          "evaluated_at", "url"}
-    assert item["name"] == "宜良县残疾人生活补助项目" and item["year"] == 2024 and item["project_type"] == "对下补助"
-    assert item["owner_unit"] == "宜良县残疾人联合会"
+    assert item["name"] == "测试项目-yiliang" and item["year"] == 2024 and item["project_type"] == "对下补助"
+    assert item["owner_unit"] == "测试单位-yiliang"
     assert item["region"] == {"id": project.region_id, "code": "530125", "name": "宜良县"}
     assert (item["total_score"], item["grade"]) == ("99.50", "优")
     assert item["evaluated_at"] and item["url"].endswith(f"/api/projects/{project.pk}/")
@@ -186,7 +165,7 @@ def test_other_county_is_not_found(world):
 def test_finance_reads_but_cannot_write(world, tmp_path):
     client = _client(world["finance"])
     pk = world["yl"].pk
-    assert _ids(client.get("/api/projects/")) == {world["yl"].pk, world["yl_old"].pk, world["fm"].pk}
+    assert _ids(client.get("/api/projects/")) == world["all"]
     assert client.get(f"/api/projects/{pk}/").status_code == 200
     assert client.get(f"/api/projects/{pk}/evaluation/").status_code == 200
     before = _snapshot()
@@ -202,8 +181,7 @@ def test_finance_reads_but_cannot_write(world, tmp_path):
 
 
 def test_evaluator_sees_only_assigned_projects_and_may_score_them(world):
-    project_assignment_create(actor=world["city"], user=world["evaluator"], project=world["fm"])
-    client = _client(world["evaluator"])
+    client = _client(world["evaluator"])  # the shared world entrusts the 富民县 project to them
     assert _ids(client.get("/api/projects/")) == {world["fm"].pk}
     assert client.get(f"/api/projects/{world['yl'].pk}/").status_code == 404
     assert client.patch(f"/api/projects/{world['yl'].pk}/indicators/A21/", {"manual_score": "0"},
@@ -244,7 +222,7 @@ def test_patch_manual_leaf_rescores_and_records_one_change(world):
 
     assert ChangeRecord.objects.count() == records_before + 1
     record = ChangeRecord.objects.latest("id")
-    assert (record.action, record.about_id, record.actor_label) == ("update", str(project.pk), "yiliang")
+    assert (record.action, record.about_id, record.actor_label) == ("update", str(project.pk), "county_yl")
     assert (record.object_type, record.subject_id, record.region.code) == ("指标得分", str(leaf.pk), "530125")
     assert record.changes["总分"] == ["99.50", "89.50"] and record.changes["等级"] == ["优", "良"]
 
@@ -254,7 +232,7 @@ def test_patch_manual_leaf_rescores_and_records_one_change(world):
     assert client.get(f"/api/projects/{project.pk}/").json()["level1"][0]["score"] == "9.50"
     changes = client.get(f"/api/projects/{project.pk}/changes/").json()["results"]
     assert changes[0]["id"] == record.pk and changes[0]["action_label"] == "修改"
-    assert changes[0]["changes"]["等级"] == ["优", "良"] and changes[0]["actor_label"] == "yiliang"
+    assert changes[0]["changes"]["等级"] == ["优", "良"] and changes[0]["actor_label"] == "county_yl"
     assert [c["action"] for c in changes] == ["update", "create"]
 
 
@@ -333,8 +311,8 @@ def test_upload_into_another_county_is_refused(world, tmp_path):
     write_workbook(path, sample_project(name="越权项目", region_code="530125", region_name="宜良县"))
     before = _snapshot()
     response = _upload(_client(world["fumin"]), path)
-    assert response.status_code in (400, 403)
-    assert any("不在您的辖区" in p["message"] for p in response.json())
+    assert response.status_code == 400
+    assert [p["message"] for p in response.json()] == ["项目所属区划“宜良县”不在您的辖区（富民县）内"]
     assert _snapshot() == before
     assert not Project.objects.filter(name="越权项目").exists()
 
@@ -349,7 +327,7 @@ def test_owner_deletes_project(world):
     record = ChangeRecord.objects.latest("id")
     assert record.action == "delete" and "宜良县残疾人康复项目" in record.note
     assert client.get(f"/api/projects/{pk}/").status_code == 404
-    assert _ids(client.get("/api/projects/")) == {world["yl"].pk}
+    assert _ids(client.get("/api/projects/")) == world["yl_all"] - {pk}
 
 
 # ---- the OpenAPI document ----------------------------------------------------------------------

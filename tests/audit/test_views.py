@@ -18,14 +18,8 @@ from jixiao.scoring.engine import evaluate
 from jixiao.scoring.figures import build_figures
 from tests.audit.test_planted_findings import CLEAN, plant
 from tests.factories import sample_project
-from tests.personas import build_world
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world():
-    return build_world()
 
 
 @pytest.fixture(autouse=True)

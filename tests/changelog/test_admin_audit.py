@@ -11,10 +11,8 @@ from django.test import Client
 from jixiao.changelog.models import ChangeRecord
 from jixiao.indicators.models import GradeBand, GradeScale
 from jixiao.projects.models import Project
-from jixiao.regions.models import Region
 from jixiao.workbooks.writer import write_workbook
 from tests.factories import sample_project
-from tests.personas import build_world
 
 pytestmark = pytest.mark.django_db
 
@@ -26,16 +24,14 @@ def _admin(world) -> Client:
 
 
 @pytest.mark.parametrize("persona", ["city", "county_yl", "finance_city", "evaluator"])
-def test_only_admins_reach_admin(persona):
-    world = build_world()
+def test_only_admins_reach_admin(world, persona):
     client = Client()
     client.force_login(world.users[persona])
     response = client.get("/admin/")
     assert response.status_code == 302 and "/admin/login/" in response.url
 
 
-def test_region_edit_in_admin_is_audited():
-    world = build_world()
+def test_region_edit_in_admin_is_audited(world):
     client = _admin(world)
     town = world.regions["yl_town"]
     url = f"/admin/regions/region/{town.pk}/change/"
@@ -49,8 +45,7 @@ def test_region_edit_in_admin_is_audited():
     assert record.changes["名称"] == ["测试街道", "测试镇"] and record.actor_label == "admin"
 
 
-def test_region_renamed_in_admin_shows_at_once_on_cached_dashboards():
-    world = build_world()
+def test_region_renamed_in_admin_shows_at_once_on_cached_dashboards(world):
     city = Client()
     city.force_login(world.users["city"])
     assert "<td>宜良县</td>" in city.get("/").content.decode()  # the dashboard is now cached for this scope
@@ -63,8 +58,7 @@ def test_region_renamed_in_admin_shows_at_once_on_cached_dashboards():
     assert "<td>宜良县（改）</td>" in html and "<td>宜良县</td>" not in html
 
 
-def test_default_grade_scale_from_admin_applies_to_uploads(tmp_path, monkeypatch):
-    world = build_world()
+def test_default_grade_scale_from_admin_applies_to_uploads(world, tmp_path, monkeypatch):
     monkeypatch.setattr("jixiao.workbooks.writer._grade_scale_text", lambda scale: "")  # 等级阈值 left blank
     scale = GradeScale.objects.get(is_default=True)
     GradeBand.objects.filter(scale=scale, grade="优").update(lower_bound=Decimal("99.6"))
@@ -80,4 +74,3 @@ def test_default_grade_scale_from_admin_applies_to_uploads(tmp_path, monkeypatch
     assert evaluation.figures["grade_scale"][0] == {"grade": "优", "from": "99.6"}
     page = client.get(f"/projects/{evaluation.project_id}/").content.decode()
     assert re.search(r"优 ≥ 99.6", page)
-    assert Region.objects.count() > 0

@@ -17,7 +17,6 @@ from jixiao.projects.models import Project
 from jixiao.workbooks.services import workbook_read_for_store
 from jixiao.workbooks.writer import write_workbook
 from tests.factories import sample_project
-from tests.personas import build_world
 from tests.workbooks.test_workbook import build_xlsx, load_sheets, set_info
 
 pytestmark = pytest.mark.django_db
@@ -46,8 +45,7 @@ def _template_form(template, nodes, **changes):
     return data
 
 
-def test_a_template_edited_in_admin_is_checked_kept_through_upgrades_and_used_by_blank_workbooks():
-    world = build_world()
+def test_a_template_edited_in_admin_is_checked_kept_through_upgrades_and_used_by_blank_workbooks(world):
     client = _admin(world)
     template = IndicatorTemplate.objects.get(key="昆明ABC")
     nodes = list(TemplateNode.objects.filter(template=template).order_by("position"))
@@ -105,8 +103,7 @@ def test_uploads_name_a_known_template_and_an_empty_tree_starts_from_it(tmp_path
         TemplateNode.objects.filter(template__key="昆明ABC").order_by("position").values_list("code", flat=True))
 
 
-def test_grade_names_come_from_the_scales_kept_in_admin(tmp_path, monkeypatch):
-    world = build_world()
+def test_grade_names_come_from_the_scales_kept_in_admin(world, tmp_path, monkeypatch):
     scale = GradeScale.objects.get(is_default=True)
     GradeBand.objects.filter(scale=scale, grade="优").update(grade="优秀")
     monkeypatch.setattr("jixiao.workbooks.writer._grade_scale_text", lambda scale: "")  # 等级阈值 left blank

@@ -10,7 +10,7 @@ from python_calamine import CalamineWorkbook
 
 from jixiao.changelog.models import ChangeRecord
 from jixiao.registry.models import Person, PersonChange
-from tests.personas import PERSONAS, build_world
+from tests.personas import PERSONAS
 from tests.registry.test_import import make_id, row, write_csv
 
 pytestmark = pytest.mark.django_db
@@ -27,8 +27,8 @@ UNMASKS = {"admin", "county_yl", "county_fm", "town_yl", "village_yl"}
 
 
 @pytest.fixture
-def world(tmp_path):
-    world = build_world()
+def world(world, tmp_path):
+    """The shared world with one registered person in each of four of its regions."""
     # give the invented township and village GB-like codes under 宜良县 so rows can point at them
     town, village = world.regions["yl_town"], world.regions["yl_village"]
     town.gb_code, village.gb_code = "530125001", "530125001002"

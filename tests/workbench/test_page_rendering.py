@@ -10,15 +10,14 @@ from jixiao.changelog.selectors import changes_about
 from jixiao.changelog.services import change_record
 from jixiao.workbench.jinja2env import default, default_if_none
 from tests.factories import sample_project
-from tests.personas import build_world, store
+from tests.personas import store
 
 pytestmark = pytest.mark.django_db
 
 MARKUP = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
 
-def test_text_from_users_is_escaped_on_every_page_that_shows_it():
-    world = build_world()
+def test_text_from_users_is_escaped_on_every_page_that_shows_it(world):
     project = store(sample_project(name=f"项目{MARKUP}", owner_unit=f"单位{MARKUP}", region_code="530125",
                                    region_name="宜良县"))
     record = change_record(actor=None, action=ChangeRecord.Action.UPDATE, obj=project, object_label=MARKUP,
@@ -36,8 +35,7 @@ def test_text_from_users_is_escaped_on_every_page_that_shows_it():
     assert "项目&lt;script&gt;" in pages[0].content.decode()
 
 
-def test_times_are_shown_in_china_standard_time():
-    world = build_world()
+def test_times_are_shown_in_china_standard_time(world):
     project = world.projects["yiliang"]
     record = changes_about(project).first()
     ChangeRecord.objects.filter(pk=record.pk).update(at=dt.datetime(2024, 1, 1, 16, 30, 5, tzinfo=dt.UTC))

@@ -16,14 +16,8 @@ from jixiao.evaluations.models import Evaluation
 from jixiao.projects.models import Project
 from jixiao.workbooks.writer import write_workbook
 from tests.factories import sample_project
-from tests.personas import build_world
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world():
-    return build_world()
 
 
 def login(world, persona) -> Client:

@@ -18,7 +18,7 @@ from jixiao.common.pii import MaskPersonalDataFilter, mask_phone, mask_resident_
 from jixiao.evaluations.models import IndicatorScore
 from jixiao.regions.models import Region
 from jixiao.workbench.checks import production_settings_check
-from tests.personas import PASSWORD, build_world
+from tests.personas import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -55,8 +55,7 @@ def test_success_resets_the_failure_count():
     assert _login(client, "county_b", PASSWORD).status_code == 302
 
 
-def test_csrf_is_enforced_on_changes():
-    world = build_world()
+def test_csrf_is_enforced_on_changes(world):
     client = Client(enforce_csrf_checks=True)
     client.force_login(world.users["county_yl"])
     project = world.projects["yiliang"]
@@ -65,8 +64,7 @@ def test_csrf_is_enforced_on_changes():
     assert IndicatorScore.objects.get(evaluation=project.current_evaluation, code="A21").score == 10
 
 
-def test_expired_session_logs_out():
-    world = build_world()
+def test_expired_session_logs_out(world):
     client = Client()
     assert _login(client, "county_yl", PASSWORD).status_code == 302
     assert client.get("/").status_code == 200
@@ -77,9 +75,8 @@ def test_expired_session_logs_out():
     assert world.users["county_yl"].pk
 
 
-def test_session_is_touched_at_most_once_a_minute():
+def test_session_is_touched_at_most_once_a_minute(world):
     """Idle expiry counts from the last activity, but a session is not rewritten on every request."""
-    build_world()
     client = Client()
     assert _login(client, "county_yl", PASSWORD).status_code == 302
     now = int(time.time())
@@ -169,9 +166,8 @@ def test_logs_never_carry_personal_numbers():
     assert "530102199001011234" not in output and "5301**********123X" in output
 
 
-def test_request_log_of_a_guessed_url_is_masked(caplog):
+def test_request_log_of_a_guessed_url_is_masked(world, caplog):
     """Django logs 404s with their path; an ID number typed into a URL must not reach the log."""
-    world = build_world()
     client = Client()
     client.force_login(world.users["admin"])
     logger = logging.getLogger("django.request")
@@ -186,8 +182,7 @@ def test_request_log_of_a_guessed_url_is_masked(caplog):
     assert "530102199001011234" not in handler_stream.getvalue()
 
 
-def test_pages_use_no_cdn_and_static_files_are_served():
-    world = build_world()
+def test_pages_use_no_cdn_and_static_files_are_served(world):
     client = Client()
     client.force_login(world.users["admin"])
     project = world.projects["yiliang"]
