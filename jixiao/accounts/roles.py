@@ -35,3 +35,6 @@ MANAGES_PROJECTS = frozenset({Role.ADMIN, Role.CITY, Role.COUNTY, Role.TOWNSHIP,
 SCORES_PROJECTS = MANAGES_PROJECTS | {Role.EVALUATOR}
 # Who may see resident ID and phone numbers unmasked (beneficiary registry).
 SEES_PERSONAL_DATA = frozenset({Role.ADMIN, Role.COUNTY, Role.TOWNSHIP, Role.VILLAGE})
+# Background jobs (jixiao.jobs): everybody sees, downloads the results of and may cancel the jobs they
+# started; these roles see and may cancel everybody's. Nobody else sees a job (404).
+SEES_ALL_JOBS = frozenset({Role.ADMIN})
