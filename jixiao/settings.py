@@ -234,6 +234,8 @@ JOBS_TASK_BACKEND = "default"
 JOBS_HEARTBEAT_SECONDS = float(os.environ.get("JIXIAO_JOB_HEARTBEAT_SECONDS", "2"))
 # A running job whose heartbeat is older than this is taken for dead (its worker was killed elsewhere).
 JOBS_STALE_SECONDS = float(os.environ.get("JIXIAO_JOB_STALE_SECONDS", "120"))
+# Result files (error reports hold rows of personal data) are deleted this many days after the job ended.
+JOBS_FILES_DAYS = float(os.environ.get("JIXIAO_JOB_FILES_DAYS", "30"))
 
 # ---- REST API ----------------------------------------------------------------------------------
 REST_FRAMEWORK = {

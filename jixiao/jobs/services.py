@@ -340,3 +340,23 @@ def _known(kind: str) -> bool:
     except LookupError:
         return False
     return True
+
+
+# ---- result files kept for a while -------------------------------------------------------------
+
+def jobs_files_expire() -> list[int]:
+    """Delete the folders (result files such as error reports, which hold rows of personal data) of jobs
+    that ended more than JIXIAO_JOB_FILES_DAYS days ago; the Job rows and their summaries stay.
+    Returns the ids whose files went. Called by the worker's supervisor."""
+    limit = timezone.now() - timedelta(days=settings.JOBS_FILES_DAYS)
+    expired = []
+    for job in Job.objects.exclude(status__in=Job.ACTIVE).filter(finished_at__lt=limit).exclude(files=[]):
+        shutil.rmtree(storage.job_folder(job.pk), ignore_errors=True)
+        Job.objects.filter(pk=job.pk).update(files=[])
+        expired.append(job.pk)
+    for folder in storage.jobs_root().glob("*") if storage.jobs_root().is_dir() else ():
+        if folder.name.isdigit() and not folder.joinpath(storage.INPUT).exists():  # folders of ended jobs
+            job = Job.objects.filter(pk=int(folder.name)).only("status", "finished_at").first()
+            if job is None or (not job.is_active and job.finished_at and job.finished_at < limit):
+                shutil.rmtree(folder, ignore_errors=True)
+    return expired

@@ -55,10 +55,11 @@ def _say(text: str) -> None:
 def _reap() -> None:
     from django.db import DatabaseError, connection
 
-    from jixiao.jobs.services import jobs_reap_orphans
+    from jixiao.jobs.services import jobs_files_expire, jobs_reap_orphans
 
     try:
         reaped = jobs_reap_orphans()
+        jobs_files_expire()
     except DatabaseError as exc:  # e.g. SQLite busy with an import: the next round will do it
         _say(f"后台任务：检查中断的任务时数据库忙（{exc}），稍后再试")
         reaped = []

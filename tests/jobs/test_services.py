@@ -146,3 +146,25 @@ def test_progress_file_replaced_atomically(users, tmp_path):
         assert json.loads(target.read_text(encoding="utf-8")) == {"done": done}
     assert [p.name for p in tmp_path.iterdir()] == ["progress.json"]  # no partial files left
     assert target.stat().st_mode & 0o777 == 0o600
+
+
+def test_result_files_deleted_after_the_retention_period(users, test_kinds, settings,
+                                                         django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from jixiao.jobs.services import jobs_files_expire
+
+    settings.JOBS_FILES_DAYS = 30
+    old = _start(django_capture_on_commit_callbacks, users["owner"])
+    recent = _start(django_capture_on_commit_callbacks, users["owner"])
+    jobs_run_queued()
+    Job.objects.filter(pk=old.pk).update(finished_at=timezone.now() - timedelta(days=31))
+    stray = storage.jobs_root() / "999999"  # a folder of a job the database no longer has
+    stray.mkdir()
+    assert jobs_files_expire() == [old.pk]
+    assert not storage.job_folder(old.pk).exists() and Job.objects.get(pk=old.pk).files == []
+    assert (storage.job_folder(recent.pk) / "结果.csv").is_file() and len(Job.objects.get(pk=recent.pk).files) == 1
+    assert not stray.exists()
+    assert Job.objects.get(pk=old.pk).result == {"summary": "数到 3", "figures": {"步数": 3}}  # the summary stays
