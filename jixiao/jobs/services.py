@@ -17,7 +17,7 @@ from functools import partial
 from pathlib import Path
 
 from django.conf import settings
-from django.db import DatabaseError, close_old_connections, transaction
+from django.db import DatabaseError, OperationalError, close_old_connections, transaction
 from django.utils import timezone
 
 from jixiao.accounts.roles import SEES_ALL_JOBS
@@ -127,13 +127,19 @@ def job_cancel(*, actor, job: Job) -> Job:
         raise JobDenied("您不能取消别人的任务")
     # First the file the running work looks for: no database write while it may hold SQLite's write lock.
     storage.cancel_request_write(job.pk, user_id=actor.pk, label=actor.get_username())
-    with transaction.atomic():
-        cancelled = Job.objects.filter(pk=job.pk, status=S.QUEUED).update(
-            status=S.CANCELLED, cancel_requested=True, finished_at=timezone.now(),
-            message=f"{actor.get_username()} 在任务开始前取消了它。")
-        if cancelled:
-            job.refresh_from_db()
-            _record(actor=actor, job=job, old=S.QUEUED, new=S.CANCELLED, note="取消后台任务（尚未开始）")
+    cancelled = 0
+    # Only a job still queued is changed here; even an UPDATE matching no row would wait for SQLite's lock.
+    if Job.objects.filter(pk=job.pk).values_list("status", flat=True).first() == S.QUEUED:
+        try:
+            with transaction.atomic():
+                cancelled = Job.objects.filter(pk=job.pk, status=S.QUEUED).update(
+                    status=S.CANCELLED, cancel_requested=True, finished_at=timezone.now(),
+                    message=f"{actor.get_username()} 在任务开始前取消了它。")
+                if cancelled:
+                    job.refresh_from_db()
+                    _record(actor=actor, job=job, old=S.QUEUED, new=S.CANCELLED, note="取消后台任务（尚未开始）")
+        except OperationalError:  # SQLite: it started meanwhile and holds the write lock; cancel.json stops it
+            cancelled = 0
     if cancelled:
         _cleanup(job.pk)
     else:

@@ -201,6 +201,26 @@ def test_killed_worker_rolls_back_and_the_job_fails(target, tmp_path):
     assert f"工作进程 {pid} 意外退出（信号 SIGKILL）" in output
 
 
+def test_cancel_a_running_import(target, tmp_path):
+    """取消 while the worker imports (on SQLite it holds the only write lock): answered at once, the import
+    stops at its next chunk and rolls back, the job reads 已取消."""
+    source = write_registry(tmp_path / "大名册.csv", ROWS, 19)
+    server = Server(target, tmp_path)
+    try:
+        running, _ = _import_under_way(server, target, source)
+        asked = time.monotonic()
+        status, body = server.request("POST", f"/api/jobs/{running['id']}/cancel/")
+        answered = time.monotonic() - asked
+        assert status == 200 and json.loads(body)["cancel_requested"] is True and answered < 10, (status, answered)
+        cancelled = server.wait(running["id"], lambda j: j["status"] != "running", timeout=60)
+        assert cancelled["status"] == "cancelled" and cancelled["message"] == (
+            "已按 admin 的请求取消。导入在一个事务中进行，登记库没有任何改变，可重新导入。")
+        assert target.count("registry_person") == 0 and target.count("registry_importbatch") == 0
+        assert _task_status(target, running["id"]) == "SUCCESSFUL"  # the task did its work: it stopped the job
+    finally:
+        server.stop()
+
+
 def test_whole_worker_killed_next_worker_marks_the_job_failed(target, tmp_path):
     source = write_registry(tmp_path / "大名册.csv", ROWS, 17)
     server = Server(target, tmp_path, "--no-worker")
