@@ -38,13 +38,30 @@ def backend_problem() -> str | None:
             "（django_tasks_db.DatabaseBackend）：请用该后端自己的工作进程")
 
 
-def jobs_run_queued(*, max_tasks: int | None = None) -> None:
-    """Run every job waiting in the queue in this process, then return (`jixiao worker --batch`, tests)."""
+def jobs_run_queued(*, max_tasks: int | None = None) -> int:
+    """Run the jobs waiting in the queue in this process, then return how many ran (`jixiao worker
+    --batch`, tests). django-tasks-db's own claim and run, without its polling loop (which also recycles
+    database connections — right for a long-lived worker, wrong inside a caller's transaction)."""
     from django.conf import settings
     from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+    from django_tasks_db.utils import exclusive_transaction
 
-    Worker(queue_names=["default"], interval=0, batch=True, backend_name=settings.JOBS_TASK_BACKEND,
-           startup_delay=False, max_tasks=max_tasks, worker_id=f"batch-{os.getpid()}", excluded_queue_names=[]).run()
+    backend = settings.JOBS_TASK_BACKEND
+    worker = Worker(queue_names=["default"], interval=0, batch=True, backend_name=backend, startup_delay=False,
+                    max_tasks=max_tasks, worker_id=f"batch-{os.getpid()}", excluded_queue_names=[])
+    ran = 0
+    while max_tasks is None or ran < max_tasks:
+        tasks = DBTaskResult.objects.ready().filter(backend_name=backend, queue_name="default")
+        with exclusive_transaction(tasks.db):
+            task_result = tasks.get_locked()
+            if task_result is not None:
+                task_result.claim(worker.worker_id)
+        if task_result is None:
+            return ran
+        worker.run_task(task_result)
+        ran += 1
+    return ran
 
 
 def _say(text: str) -> None:
