@@ -76,7 +76,8 @@ def run_gunicorn(host: str, port: int, *, workers: int, threads: int = 1, keepal
     _Server().run()
 
 
-def serve(*, host: str, port: int, demo: bool, workers: int | None, threads: int = 1, keepalive: int = 2) -> int:
+def serve(*, host: str, port: int, demo: bool, workers: int | None, threads: int = 1, keepalive: int = 2,
+          job_worker: bool = True) -> int:
     from jixiao.settings import JIXIAO_HOME
 
     ensure_secret_key_file(JIXIAO_HOME)
@@ -111,5 +112,15 @@ def serve(*, host: str, port: int, demo: bool, workers: int | None, threads: int
         print(f"\n绩效 jixiao 工作台：{url}")
         print("创建管理员账号：jixiao createadmin 用户名（之后在“系统管理”中添加各级用户）")
     print(f"数据库：{settings.DATABASES['default']['NAME']}；按 Ctrl+C 停止。\n", flush=True)
-    run_gunicorn(host, port, workers=workers or default_workers(), threads=threads, keepalive=keepalive)
+    jobs = None
+    if job_worker:  # background jobs (registry imports …): a `jixiao worker` beside gunicorn, stopped with it
+        from jixiao.jobs.worker import WorkerProcess
+
+        jobs = WorkerProcess.start()
+        print(f"后台任务：已启动 jixiao worker（进程号 {jobs.process.pid}）", flush=True)
+    try:
+        run_gunicorn(host, port, workers=workers or default_workers(), threads=threads, keepalive=keepalive)
+    finally:
+        if jobs is not None:
+            jobs.stop()
     return 0

@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI files served locally: no CDN on the intranet
     "axes",
+    "django_tasks",
+    "django_tasks_db",  # the task queue as a table: no broker beside the embedded SQLite
     "jixiao.accounts",
     "jixiao.regions",
     "jixiao.organizations",
@@ -58,6 +60,7 @@ INSTALLED_APPS = [
     "jixiao.surveys",
     "jixiao.evaluations",
     "jixiao.changelog",
+    "jixiao.jobs",
     "jixiao.registry",
     "jixiao.workbench",
     "jixiao.audit",
@@ -219,6 +222,20 @@ LOGGING = {
         "django": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
+
+# ---- background jobs (jixiao.jobs) -------------------------------------------------------------
+# Django's task framework (the django-tasks backport). The database backend keeps the queue in a
+# table of the same database, run by `jixiao worker` (which `jixiao serve` starts); another backend
+# (a real queue) is a change here only.
+TASKS = {
+    "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]},
+}
+JOBS_TASK_BACKEND = "default"
+JOBS_HEARTBEAT_SECONDS = float(os.environ.get("JIXIAO_JOB_HEARTBEAT_SECONDS", "2"))
+# A running job whose heartbeat is older than this is taken for dead (its worker was killed elsewhere).
+JOBS_STALE_SECONDS = float(os.environ.get("JIXIAO_JOB_STALE_SECONDS", "120"))
+# Result files (error reports hold rows of personal data) are deleted this many days after the job ended.
+JOBS_FILES_DAYS = float(os.environ.get("JIXIAO_JOB_FILES_DAYS", "30"))
 
 # ---- REST API ----------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -9,6 +9,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("jixiao.api.urls")),
     path("registry/", include("jixiao.registry.urls")),
+    path("jobs/", include("jixiao.jobs.urls")),
     path("audit/", include("jixiao.audit.urls")),
     path("", include("jixiao.workbench.urls")),
 ]

@@ -54,7 +54,8 @@ def _stop(proc) -> str:
 
 
 def _web_registry_import(opener, base, tmp_path):
-    """Upload a registry through the page: the import runs as a background process; poll its page."""
+    """Upload a registry through the page: the import is a background job run by the worker that
+    `jixiao serve` started; its page (/jobs/<id>/) shows the progress and then the result."""
     from tests.registry.test_import import make_id, row, write_csv
 
     rows = [row(姓名=f"网页导入{i}", 身份证号=make_id(seq=f"{700 + i}"), 户籍地区划代码="530125004005") for i in range(30)]
@@ -70,14 +71,16 @@ def _web_registry_import(opener, base, tmp_path):
         "Content-Type": f"multipart/form-data; boundary={boundary}", "Referer": f"{base}/registry/import/"})
     page = opener.open(request, timeout=30)
     status_url = page.geturl()
+    assert re.fullmatch(rf"{base}/jobs/\d+/", status_url), status_url
     deadline = time.time() + 120
     while time.time() < deadline:
         html = opener.open(status_url, timeout=30).read().decode()
-        if 'id="import-result"' in html:
+        if 'id="job-result"' in html:
             break
         time.sleep(0.5)
-    assert "新增 30" in html and "拒绝 1" in html, html[-2000:]
-    errors = opener.open(status_url + "errors.csv", timeout=30).read().decode("utf-8-sig")
+    assert "已完成" in html and "新增 30" in html and "拒绝 1" in html, html[-2000:]
+    link = re.search(r'<a href="([^"]+)" data-file="错误报告.csv">', html).group(1)
+    errors = opener.open(base + link, timeout=30).read().decode("utf-8-sig")
     assert "不在您的辖区" in errors
 
 
@@ -106,7 +109,7 @@ def test_serve_demo_end_to_end(tmp_path):
         _web_registry_import(opener, base, tmp_path)
     finally:
         output = _stop(proc)
-    assert "演示账号" in output and DEMO_PASSWORD in output
+    assert "演示账号" in output and DEMO_PASSWORD in output and "后台任务：工作进程已启动" in output
     for login in DEMO_LOGINS:
         assert login.username in output
     assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600

@@ -2,7 +2,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.permissions import IsAuthenticated
 
-from jixiao.api import views
+from jixiao.api import jobs, views
 
 app_name = "api"
 
@@ -12,6 +12,11 @@ urlpatterns = [
     path("projects/<int:pk>/evaluation/", views.ProjectEvaluationView.as_view(), name="project-evaluation"),
     path("projects/<int:pk>/indicators/<str:code>/", views.IndicatorUpdateView.as_view(), name="indicator-update"),
     path("projects/<int:pk>/changes/", views.ProjectChangesView.as_view(), name="project-changes"),
+    path("registry/imports/", jobs.RegistryImportView.as_view(), name="registry-import"),
+    path("jobs/", jobs.JobListView.as_view(), name="job-list"),
+    path("jobs/<int:pk>/", jobs.JobDetailView.as_view(), name="job-detail"),
+    path("jobs/<int:pk>/cancel/", jobs.JobCancelView.as_view(), name="job-cancel"),
+    path("jobs/<int:pk>/files/<str:name>", jobs.JobFileView.as_view(), name="job-file"),
     # The document describes what the data looks like: logged-in users only, like the data itself.
     path("schema/", SpectacularAPIView.as_view(permission_classes=[IsAuthenticated]), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema", permission_classes=[IsAuthenticated]),

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 
 from jixiao import bootstrap
 
 
 def cmd_import(args) -> int:
-    """`jixiao import registry FILE`: 0 all rows imported, 1 some rejected, 2 file unusable."""
-    from pathlib import Path as _Path
+    """`jixiao import registry FILE`: 0 all rows imported, 1 some rejected, 2 file unusable.
 
-    from jixiao.registry.sources import FileUnreadable
+    The same job function a worker runs for a web import, here in this process: a progress bar on a
+    terminal (plain lines when the output is a file or a pipe), Ctrl+C rolls the import back."""
+    from pathlib import Path as _Path
 
     if not _Path(args.file).is_file():
         print(f"找不到文件：{args.file}", file=sys.stderr)
@@ -20,52 +20,29 @@ def cmd_import(args) -> int:
     bootstrap.setup_django(migrate=True)
     from django.contrib.auth import get_user_model
 
-    from jixiao.registry.importer import progress_file_writer, registry_import
+    from jixiao.jobs.context import TerminalContext
+    from jixiao.jobs.kinds import JobFailed, kind_run
+    from jixiao.registry.jobs import IMPORT
 
-    actor = scope_path = None
+    actor = None
     if args.actor:
-        from jixiao.accounts import permissions
-        from jixiao.accounts.selectors import user_scope
-
         actor = get_user_model().objects.filter(username=args.actor).first()
         if actor is None:
             print(f"没有用户“{args.actor}”", file=sys.stderr)
             return 2
-        scope = user_scope(actor)
-        reach = permissions.reach(actor, permissions.Action.CREATE, permissions.Kind.REGISTRY_IMPORT)
-        if reach is None:
-            print(f"用户“{args.actor}”（{scope.role_label}）不能导入名册", file=sys.stderr)
-            return 2
-        if reach is not permissions.Reach.ALL:
-            scope_path = scope.region_path
-    progress = progress_file_writer(_Path(args.progress)) if args.progress else None
+    source = _Path(args.file)
+    params = {"file": source.name, "dry_run": args.dry_run, "strict": args.strict, "errors": args.errors}
+    context = TerminalContext(actor=actor, params=params, inputs={source.name: source},
+                              label="校验名册" if args.dry_run else "导入名册", stream=sys.stderr)
     try:
-        result = registry_import(args.file, actor=actor, dry_run=args.dry_run, strict=args.strict,
-                                 errors_path=args.errors, progress=progress, scope_path=scope_path)
-    except FileUnreadable as exc:
-        print(f"无法导入：{exc}", file=sys.stderr)
-        if args.remove_source:
-            _Path(args.file).unlink(missing_ok=True)
-        if args.progress:
-            import json
-
-            _Path(args.progress).with_suffix(".result.json").write_text(
-                json.dumps({"failure": f"无法导入：{exc}", "exit": 2}, ensure_ascii=False), encoding="utf-8")
-        return 2
-    print(result.summary())
-    if result.error_files:
-        print(f"{result.problems} 个问题（{result.rejected} 行被拒绝），错误报告：{'、'.join(str(p) for p in result.error_files)}")
-    if args.remove_source:  # a copy of personal data the web page saved for this run: not kept
-        _Path(args.file).unlink(missing_ok=True)
-    if args.progress:
-        import json
-
-        _Path(args.progress).with_suffix(".result.json").write_text(json.dumps({
-            "summary": result.summary(), "rows": result.rows, "created": result.created, "updated": result.updated,
-            "unchanged": result.unchanged, "rejected": result.rejected, "committed": result.committed,
-            "error_files": [str(p) for p in result.error_files], "exit": result.exit_status,
-        }, ensure_ascii=False), encoding="utf-8")
-    return result.exit_status
+        result = kind_run(IMPORT, context)
+    except JobFailed as exc:
+        print(exc.reason, file=sys.stderr)
+        return exc.result.get("exit", 2)
+    print(result["summary"])
+    if result["error_files"]:
+        print(f"{result['problems']} 个问题（{result['rejected']} 行被拒绝），错误报告：{'、'.join(result['error_files'])}")
+    return result["exit"]
 
 
 def register(sub) -> None:
@@ -75,7 +52,5 @@ def register(sub) -> None:
     p.add_argument("--dry-run", action="store_true", help="只校验（含与登记库比对），不写入")
     p.add_argument("--strict", action="store_true", help="有任何一行被拒绝就全部不导入")
     p.add_argument("--errors", help="错误报告路径（生成 路径.csv 和 路径.xlsx；默认在名册旁边）")
-    p.add_argument("--actor", help="以该用户的身份和辖区导入（网页导入使用；默认为命令行，不限辖区）")
-    p.add_argument("--progress", help=argparse.SUPPRESS)  # written by the web page's background import
-    p.add_argument("--remove-source", action="store_true", help=argparse.SUPPRESS)  # the web job's private copy
+    p.add_argument("--actor", help="以该用户的身份和辖区导入（默认为命令行，不限辖区）")
     p.set_defaults(func=cmd_import)

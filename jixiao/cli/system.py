@@ -25,7 +25,7 @@ def cmd_serve(args) -> int:
     from jixiao.server import serve
 
     return serve(host=args.host, port=args.port, demo=args.demo, workers=args.workers, threads=args.threads,
-                 keepalive=args.keepalive)
+                 keepalive=args.keepalive, job_worker=not args.no_worker)
 
 
 def cmd_createadmin(args) -> int:
@@ -57,6 +57,8 @@ def register(sub) -> None:
                    help="每个进程的线程数（默认 1：单线程进程，请求先到先服务，实测负载下延迟最均衡）")
     p.add_argument("--keepalive", type=int, default=2,
                    help="连接保持秒数（仅 --threads 大于 1 时有效，默认 2；单线程进程每个请求后关闭连接）")
+    p.add_argument("--no-worker", action="store_true",
+                   help="不启动后台任务的工作进程（已在别处运行 jixiao worker 时）")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("createadmin", help="创建系统管理员账号（交互输入密码）")

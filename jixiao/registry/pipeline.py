@@ -143,7 +143,9 @@ def _chunk_message(chunk, validator: ChunkValidator, screen: _Screen) -> tuple:
     return ("chunk", len(chunk), persons, certificates, rows, [tuple(p) for p in problems])
 
 
-def _worker(path, today, by_code, scope_path, stamp, conn) -> None:
+def _worker(path, today, by_code, scope_path, stamp, conn, parent_end=None) -> None:
+    if parent_end is not None:  # a forked copy of the reading end: while held here, a killed importer
+        parent_end.close()  # would never break the pipe, and this process would wait forever
     # Millions of short-lived tuples and no reference cycles: the cyclic collector would only rescan
     # live objects over and over (measured: 40% of the checking time).
     gc.disable()
@@ -175,7 +177,8 @@ def stream(path, today: date, by_code, scope_path, stamp: Stamp, *, parallel: bo
     method = "fork" if sys.platform.startswith("linux") else "spawn"
     context = multiprocessing.get_context(method)
     receive, send = context.Pipe(duplex=False)
-    process = context.Process(target=_worker, args=(str(path), today, by_code, scope_path, stamp, send), daemon=True)
+    process = context.Process(target=_worker, args=(str(path), today, by_code, scope_path, stamp, send,
+                                                    receive if method == "fork" else None), daemon=True)
     process.start()
     send.close()
     try:

@@ -1,22 +1,20 @@
 """Writes around the registry beside the import itself: unmasked views and exports (each one
-recorded), and imports started from the web page (run as a background ``jixiao import`` process)."""
+recorded), and imports started from the web page or the API (queued as background jobs)."""
 
 from __future__ import annotations
 
-import json
-import os
-import secrets
-import subprocess
-import sys
 from pathlib import Path
 
-from django.conf import settings
 from django.db import transaction
 
+from jixiao.accounts import permissions
+from jixiao.accounts.permissions import Action, Kind
 from jixiao.changelog.models import ChangeRecord
 from jixiao.changelog.services import change_record
 from jixiao.common.pii import mask_phone, mask_resident_id
+from jixiao.jobs.services import job_start
 from jixiao.registry.columns import CATEGORY_NAMES, GENERATION_NAMES, LEVEL_NAMES, REASON_NAMES, STATUS_NAMES
+from jixiao.registry.jobs import IMPORT
 from jixiao.registry.models import Person, PersonChange
 from jixiao.registry.selectors import may_unmask
 
@@ -78,52 +76,13 @@ def registry_export(*, actor, persons, out_path: Path, unmasked: bool, descripti
     return count
 
 
-# ---- imports started from the web page ----------------------------------------------------------
+# ---- imports started from the web page or the API ------------------------------------------------
 
-def _imports_root() -> Path:
-    return Path(settings.JIXIAO_HOME) / "imports"
-
-
-def registry_import_start(*, actor, upload) -> str:
-    """Save the upload privately and start ``jixiao import registry`` for it with the actor's scope.
-    Returns the job token the progress page polls."""
-    token = secrets.token_urlsafe(12)
-    folder = _imports_root() / token
-    folder.mkdir(parents=True, mode=0o700)
-    name = Path(upload.name).name or "名册.xlsx"
-    source = folder / name
-    with source.open("wb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
-    (folder / "job.json").write_text(json.dumps({"user": actor.pk, "file": name}, ensure_ascii=False),
-                                     encoding="utf-8")
-    env = dict(os.environ)
-    env.setdefault("JIXIAO_HOME", str(settings.JIXIAO_HOME))
-    log = (folder / "output.txt").open("w", encoding="utf-8")
-    subprocess.Popen(
-        [sys.executable, "-m", "jixiao", "import", "registry", str(source), "--actor", actor.get_username(),
-         "--progress", str(folder / "progress.json"), "--errors", str(folder / "错误报告"), "--remove-source"],
-        env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )
-    log.close()
-    return token
-
-
-def registry_import_job(*, user, token: str) -> dict | None:
-    """The state of a web import the user started (None for anybody else's or an unknown token)."""
-    folder = _imports_root() / token
-    if not token.replace("-", "").replace("_", "").isalnum() or not (folder / "job.json").is_file():
-        return None
-    job = json.loads((folder / "job.json").read_text(encoding="utf-8"))
-    if job["user"] != user.pk:
-        return None
-    state = {"token": token, "file": job["file"], "rows": 0, "total": None, "done": False, "result": None,
-             "folder": folder}
-    progress = folder / "progress.json"
-    if progress.is_file():
-        state.update({k: v for k, v in json.loads(progress.read_text(encoding="utf-8")).items() if k in ("rows", "total")})
-    result = folder / "progress.result.json"
-    if result.is_file():
-        state["done"], state["result"] = True, json.loads(result.read_text(encoding="utf-8"))
-    state["error_files"] = {p.suffix.lstrip("."): p for p in folder.glob("错误报告.*")}
-    return state
+def registry_import_job_start(*, actor, upload, dry_run: bool = False, strict: bool = False):
+    """Queue a background job importing the uploaded file as ``actor`` (their region only); returns the
+    Job. The upload is kept privately in the job's folder until the job ends."""
+    if not permissions.may(actor, Action.CREATE, Kind.REGISTRY_IMPORT):
+        raise RegistryDenied(f"您的角色（{permissions.role_label(actor)}）不能导入名册")
+    name = Path(upload.name or "").name or "名册.xlsx"
+    return job_start(actor=actor, kind=IMPORT, params={"file": name, "dry_run": dry_run, "strict": strict},
+                     files={name: upload})

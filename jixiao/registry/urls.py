@@ -8,6 +8,4 @@ urlpatterns = [
     path("persons/<int:pk>/", views.person_detail, name="registry_person"),
     path("persons/<int:pk>/reveal/", views.person_reveal, name="registry_person_reveal"),
     path("import/", views.import_start, name="registry_import"),
-    path("import/<str:token>/", views.import_status, name="registry_import_status"),
-    path("import/<str:token>/errors.<str:kind>", views.import_errors, name="registry_import_errors"),
 ]

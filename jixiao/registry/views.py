@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -99,36 +99,16 @@ def export(request):
 
 @login_required
 def import_start(request):
+    """The upload form; a valid upload becomes a background job, whose page shows its progress."""
     scope = user_scope(request.user)
     if not permissions.may(request.user, Action.CREATE, Kind.REGISTRY_IMPORT):
         return _forbidden(request, f"您的角色（{scope.role_label}）不能导入名册")
     form = RegistryUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        token = services.registry_import_start(actor=request.user, upload=form.cleaned_data["file"])
-        return redirect("registry_import_status", token=token)
+        try:
+            job = services.registry_import_job_start(actor=request.user, upload=form.cleaned_data["file"])
+        except services.RegistryDenied as exc:
+            return _forbidden(request, str(exc))
+        return redirect("job_detail", pk=job.pk)
     return render(request, "registry/import.html", {"form": form, "scope": scope},
                   status=400 if request.method == "POST" else 200)
-
-
-@login_required
-@require_GET
-def import_status(request, token: str):
-    job = services.registry_import_job(user=request.user, token=token)
-    if job is None:
-        raise Http404("没有这个导入任务")
-    percent = min(100, int(job["rows"] * 100 / job["total"])) if job.get("total") else None
-    context = {"job": job, "percent": percent}
-    template = "registry/_import_progress.html" if request.htmx else "registry/import_status.html"
-    return render(request, template, context)
-
-
-@login_required
-@require_GET
-def import_errors(request, token: str, kind: str):
-    job = services.registry_import_job(user=request.user, token=token)
-    if job is None or kind not in job["error_files"]:
-        raise Http404("没有这个错误报告")
-    path = job["error_files"][kind]
-    content_type = XLSX if kind == "xlsx" else "text/csv; charset=utf-8"
-    return FileResponse(path.open("rb"), as_attachment=True, filename=f"{Path(job['file']).stem}.错误报告.{kind}",
-                        content_type=content_type)

@@ -1,5 +1,5 @@
 """Registry pages: scoping by region subtree, masked numbers, recorded unmasked views and exports,
-the web import (job, progress, error report) — for every role."""
+the web import (a background job: progress, error report) — for every role."""
 
 import io
 import re
@@ -127,56 +127,55 @@ def test_filters(world):
     assert len(re.findall(r'data-person="', client.get("/registry/", {"level": 3}).content.decode())) == 4
 
 
-def _run_jobs_inline(monkeypatch):
-    """The web import starts `jixiao import` as a process; here it runs in this process (same test DB)."""
-    import jixiao.cli as cli
-    from jixiao import bootstrap
-    from jixiao.registry import services
-
-    class Inline:
-        def __init__(self, args, **kwargs):
-            cli.main([str(a) for a in args[3:]])
-
-    monkeypatch.setattr(services.subprocess, "Popen", Inline)
-    monkeypatch.setattr(bootstrap, "setup_django", lambda migrate=False: None)
+@pytest.fixture
+def run_jobs_here(settings, django_capture_on_commit_callbacks):
+    """Queued jobs run at once in this process (django-tasks' immediate backend; same test database).
+    Use as a context manager around the request that starts the job."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
-def test_web_import_scoped_with_progress_and_error_report(world, tmp_path, monkeypatch):
-    _run_jobs_inline(monkeypatch)
+def test_web_import_is_a_job_scoped_with_progress_and_error_report(world, tmp_path, run_jobs_here):
+    from jixiao.jobs.models import Job
+    from jixiao.jobs.storage import job_folder
+
     client = client_for(world, "county_fm")
     rows = [row(姓名="新人甲", 身份证号=make_id(seq="201"), 户籍地区划代码="530124002003"),
             row(姓名="新人乙", 身份证号=make_id(seq="202"), 户籍地区划代码="530125002003"),  # 宜良：not theirs
             row(姓名="新人丙", 身份证号="坏号", 户籍地区划代码="530124002003")]
     path = write_csv(tmp_path / "新名册.csv", rows)
-    with open(path, "rb") as handle:
+    with run_jobs_here(), open(path, "rb") as handle:
         response = client.post("/registry/import/", {"file": handle})
-    assert response.status_code == 302
-    status_url = response.url
-    html = client.get(status_url).content.decode()
-    assert 'id="import-result"' in html and "新增 1" in html and "拒绝 2" in html
+    job = Job.objects.get()
+    assert response.status_code == 302 and response.url == f"/jobs/{job.pk}/"
+    assert (job.kind, job.owner, job.region, job.title) == ("registry.import", world.users["county_fm"],
+                                                            world.regions["fumin"], "导入残疾人名册：新名册.csv")
+    html = client.get(response.url).content.decode()
+    assert 'id="job-result"' in html and "新增 1" in html and "拒绝 2" in html and 'id="job-status"' in html
+    assert "已完成" in html and 'hx-trigger="every 1s"' not in html  # finished: no more polling
     assert Person.objects.filter(name="新人甲").exists() and not Person.objects.filter(name="新人乙").exists()
-    errors = client.get(status_url + "errors.csv")
+    assert [f["name"] for f in Job.objects.get().files] == ["错误报告.csv", "错误报告.xlsx"]
+    errors = client.get(f"/jobs/{job.pk}/files/错误报告.csv")
     text = b"".join(errors.streaming_content).decode("utf-8-sig")
     assert "不在您的辖区" in text and "身份证号" in text
-    # the uploaded copy (personal data) is not kept once imported
-    from django.conf import settings as django_settings
-
-    job_folder = next(p for p in (django_settings.JIXIAO_HOME / "imports").iterdir() if status_url.rstrip("/").endswith(p.name))
-    assert not (job_folder / "新名册.csv").exists()
-    # another user cannot see this job
-    assert client_for(world, "county_yl").get(status_url).status_code == 404
+    # the uploaded copy (personal data) is not kept once imported; the reports are private files
+    assert not (job_folder(job.pk) / "input").exists()
+    assert (job_folder(job.pk) / "错误报告.csv").stat().st_mode & 0o777 == 0o600
+    # another user cannot see this job or its files
+    other = client_for(world, "county_yl")
+    assert other.get(response.url).status_code == 404
+    assert other.get(f"/jobs/{job.pk}/files/错误报告.csv").status_code == 404
     # read-only roles cannot import
     assert client_for(world, "finance_city").get("/registry/import/").status_code == 403
 
 
-def test_web_import_unreadable_file(world, tmp_path, monkeypatch):
-    _run_jobs_inline(monkeypatch)
+def test_web_import_unreadable_file_job_failed(world, tmp_path, run_jobs_here):
     client = client_for(world, "county_yl")
     path = write_csv(tmp_path / "缺列.csv", [row()], header=["姓名", "身份证号"])
-    with open(path, "rb") as handle:
+    with run_jobs_here(), open(path, "rb") as handle:
         response = client.post("/registry/import/", {"file": handle})
     html = client.get(response.url).content.decode()
-    assert "无法导入" in html and "缺少必需的列" in html
+    assert "失败" in html and "无法导入" in html and "缺少必需的列" in html
 
 
 @pytest.mark.parametrize("persona", ["county_yl", "finance_city"])
