@@ -15,7 +15,7 @@ from jixiao.jobs import storage
 from jixiao.jobs.models import Job
 from jixiao.jobs.services import job_start
 from jixiao.registry.models import Person
-from tests.personas import PERSONAS, build_world
+from tests.personas import PERSONAS
 from tests.registry.test_import import make_id, row, write_csv
 
 pytestmark = pytest.mark.django_db
@@ -24,8 +24,8 @@ SEES_JOB = {"county_yl", "admin"}  # the owner and the administrator
 
 
 @pytest.fixture
-def world(test_kinds, run_jobs_here):
-    world = build_world()
+def world(world, test_kinds, run_jobs_here):
+    """The shared world with a finished job of a 县级 user and one of a 乡镇 user."""
     with run_jobs_here():
         world.job = job_start(actor=world.users["county_yl"], kind="test.count", params={"n": 3},
                               files={"数据.txt": b"x"})
