@@ -16,6 +16,7 @@ from django.db import transaction
 from jixiao.changelog.models import ChangeRecord
 from jixiao.changelog.services import change_record
 from jixiao.common.pii import mask_phone, mask_resident_id
+from jixiao.common.safe_files import xlsx_workbook
 from jixiao.registry.columns import CATEGORY_NAMES, GENERATION_NAMES, LEVEL_NAMES, REASON_NAMES, STATUS_NAMES
 from jixiao.registry.models import Person, PersonChange
 from jixiao.registry.selectors import may_unmask
@@ -45,11 +46,9 @@ EXPORT_HEADER = ["姓名", "身份证号", "残疾人证号", "残疾类别", "�
 def registry_export(*, actor, persons, out_path: Path, unmasked: bool, description: str) -> int:
     """The persons (an already scoped queryset) as .xlsx in the registry format; masked unless
     ``unmasked`` (allowed roles only, recorded with how many and which filter). Returns the count."""
-    import xlsxwriter
-
     if unmasked and not may_unmask(actor):
         raise RegistryDenied("您的角色只能导出打码后的名册")
-    workbook = xlsxwriter.Workbook(str(out_path), {"constant_memory": True, "strings_to_numbers": False})
+    workbook = xlsx_workbook(out_path, constant_memory=True)  # names, addresses, phones: text, never formulas
     sheet = workbook.add_worksheet("残疾人证登记名册")
     bold = workbook.add_format({"bold": True, "bg_color": "#DDEBF7"})
     text = workbook.add_format({"num_format": "@"})
