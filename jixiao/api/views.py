@@ -86,9 +86,9 @@ class ProjectListView(GenericAPIView):
             try:
                 evaluation = project_services.project_import_workbook(actor=request.user, path=path,
                                                                       file_name=file_name)
-            except InputInvalid as exc:
+            except InputInvalid as exc:  # beyond the listing limit: one "另有 N 个问题未列出" entry per sheet and column
                 return _problems_response([replace(p, file=file_name) if p.file == path.name else p
-                                           for p in exc.problems])
+                                           for p in [*exc.problems, *exc.omitted_problems()]])
             except project_services.StoreError as exc:
                 return _problems_response([Problem("", None, None, str(exc), file_name)])
         project = project_selectors.project_get_visible(user=request.user, pk=evaluation.project_id)

@@ -222,7 +222,8 @@ def project_import_workbook(*, actor, path, file_name: str = "") -> Evaluation:
     try:
         result = evaluate(data)
     except InputInvalid as exc:  # scoring problems: name the uploaded file like the reader's do
-        raise InputInvalid([dataclasses.replace(p, file=p.file or file_name) for p in exc.problems]) from None
+        raise InputInvalid([dataclasses.replace(p, file=p.file or file_name) for p in exc.problems],
+                           exc.omitted) from None
     with transaction.atomic():
         return project_store_evaluation(actor=actor, result=result, figures=build_figures(result), source_file=file_name)
 

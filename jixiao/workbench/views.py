@@ -270,7 +270,7 @@ def project_upload(request):
         return render(request, "workbench/forbidden.html", {"reason": f"您的角色（{scope.role_label}）不能导入项目"},
                       status=403)
     form = WorkbookUploadForm(request.POST or None, request.FILES or None)
-    problems = []
+    problems, omitted, total = [], [], 0
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         with tempfile.TemporaryDirectory(prefix="jixiao-upload-") as tmp:
@@ -282,13 +282,14 @@ def project_upload(request):
                 evaluation = project_services.project_import_workbook(actor=request.user, path=path,
                                                                       file_name=upload.name)
             except InputInvalid as exc:
-                problems = exc.problems
+                problems, omitted, total = exc.problems, exc.omitted_problems(), exc.total
             else:
                 messages.success(request, f"已导入“{evaluation.project}”：总分 {fmt_fixed(evaluation.total_score)}，"
                                           f"等级 {evaluation.grade}")
                 return redirect("project_detail", pk=evaluation.project_id)
     status = 400 if request.method == "POST" else 200
-    return render(request, "workbench/project_upload.html", {"form": form, "problems": problems}, status=status)
+    return render(request, "workbench/project_upload.html", {"form": form, "problems": problems, "omitted": omitted,
+                                                             "total": total}, status=status)
 
 
 @login_required
