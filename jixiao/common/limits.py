@@ -134,7 +134,7 @@ class SheetLimit:
 
 # ---- numbers in messages ------------------------------------------------------------------------
 
-def _size(n: int) -> str:
+def format_size(n: int) -> str:
     if n >= MB:
         text = f"{n / MB:.1f}".removesuffix(".0")
         return f"{text} MB"
@@ -167,7 +167,7 @@ def check_file_size(path, max_bytes: int, *, what: str = "文件") -> None:
     path = Path(path)
     size = path.stat().st_size
     if size > max_bytes:
-        raise FileRefused(f"{what}有 {_size(size)}，超过 {_size(max_bytes)} 的上限", file=path.name)
+        raise FileRefused(f"{what}有 {format_size(size)}，超过 {format_size(max_bytes)} 的上限", file=path.name)
 
 
 # ---- zip files (.xlsx, .docx, .ods) -----------------------------------------------------------------
@@ -197,12 +197,12 @@ def open_zip(path, *, kind: str, noun: str, max_bytes: int, max_uncompressed: in
                               f"不是正常的 {kind}", file=name)
         total = sum(m.file_size for m in members)
         if total > max_uncompressed:
-            raise FileRefused(f"解压后有 {_size(total)}，超过 {_size(max_uncompressed)} 的上限", file=name)
+            raise FileRefused(f"解压后有 {format_size(total)}，超过 {format_size(max_uncompressed)} 的上限", file=name)
         for m in members:
             if m.file_size > RATIO_FLOOR and m.file_size > limits.zip_max_ratio * max(m.compress_size, 1):
                 ratio = m.file_size // max(m.compress_size, 1)
-                raise FileRefused(f"其中的“{m.filename}”压缩比为 {_count(ratio)} 倍（{_size(m.compress_size)} 解压为 "
-                                  f"{_size(m.file_size)}），超过 {limits.zip_max_ratio} 倍的上限，疑为“压缩炸弹”，不予读取",
+                raise FileRefused(f"其中的“{m.filename}”压缩比为 {_count(ratio)} 倍（{format_size(m.compress_size)} 解压为 "
+                                  f"{format_size(m.file_size)}），超过 {limits.zip_max_ratio} 倍的上限，疑为“压缩炸弹”，不予读取",
                                   file=name)
         if required and required not in {m.filename for m in members}:
             raise FileRefused(f"无法读取{noun}：不是有效的 {kind}（缺少 {required}）", file=name)
@@ -393,7 +393,7 @@ def _measure(archive: zipfile.ZipFile, info: zipfile.ZipInfo, extent: _Extent, b
                     break
                 budget[0] -= len(block)
                 if budget[0] < 0:
-                    raise FileRefused(f"解压后超过 {_size(max_uncompressed)} 的上限", file=file_name)
+                    raise FileRefused(f"解压后超过 {format_size(max_uncompressed)} 的上限", file=file_name)
                 if not seen_data:
                     head += block.translate(_WHITESPACE)
                     data_at = _SHEET_DATA.search(head)
@@ -422,4 +422,4 @@ def _measure(archive: zipfile.ZipFile, info: zipfile.ZipInfo, extent: _Extent, b
 
 
 __all__ = ["ENVIRONMENT", "FileRefused", "InputLimits", "SheetLimit", "check_docx", "check_file_size",
-           "check_xlsx", "check_zip_archive", "column_letters", "current_limits"]
+           "check_xlsx", "check_zip_archive", "column_letters", "current_limits", "format_size"]
