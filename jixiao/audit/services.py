@@ -19,11 +19,10 @@ from pathlib import Path
 
 from jixiao.audit.annotate import annotate
 from jixiao.audit.checks import run_checks
-from jixiao.audit.document import Document, read_document
+from jixiao.audit.document import Document, DocumentUnreadable, read_document
 from jixiao.audit.findings import KIND_LABELS, Finding
 
 COPY_LIFETIME = 30 * 60  # seconds a marked copy stays downloadable
-MAX_UPLOAD = 20 * 1024 * 1024
 
 
 @dataclass
@@ -108,7 +107,10 @@ def audit_upload(*, user, name: str, chunks) -> tuple[AuditReport, str]:
         with path.open("wb") as out:
             for chunk in chunks:
                 out.write(chunk)
-        report = audit_file(path, display_name=safe_name)
+        try:
+            report = audit_file(path, display_name=safe_name)
+        except DocumentUnreadable as exc:  # say the name the user uploaded, not the private copy's
+            raise DocumentUnreadable(str(exc).replace(f"“{path.name}”", f"“{safe_name}”")) from None
         token = secrets.token_urlsafe(24)
         folder = _store_dir()
         audit_annotate(report, folder / f"{token}.docx")
