@@ -17,6 +17,7 @@ from jixiao.changelog.models import ChangeRecord
 from jixiao.changelog.services import change_record
 from jixiao.common.pii import mask_phone, mask_resident_id
 from jixiao.common.safe_files import xlsx_workbook
+from jixiao.common.uploads import uploads_purge_expired
 from jixiao.registry.columns import CATEGORY_NAMES, GENERATION_NAMES, LEVEL_NAMES, REASON_NAMES, STATUS_NAMES
 from jixiao.registry.models import Person, PersonChange
 from jixiao.registry.selectors import may_unmask
@@ -86,6 +87,7 @@ def _imports_root() -> Path:
 def registry_import_start(*, actor, upload) -> str:
     """Save the upload privately and start ``jixiao import registry`` for it with the actor's scope.
     Returns the job token the progress page polls."""
+    uploads_purge_expired()  # import folders older than the retention period go first
     token = secrets.token_urlsafe(12)
     folder = _imports_root() / token
     folder.mkdir(parents=True, mode=0o700)

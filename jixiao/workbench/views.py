@@ -4,7 +4,6 @@ scope), every change through a service (which writes the audit row)."""
 from __future__ import annotations
 
 import functools
-import tempfile
 from fractions import Fraction
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from jixiao.accounts.selectors import regions_visible, user_scope
 from jixiao.changelog.models import ChangeRecord
 from jixiao.common.numbers import fen_to_wan, fmt_fixed, fmt_percent, fmt_wan
 from jixiao.common.problems import InputInvalid
+from jixiao.common.uploads import upload_tmp_dir
 from jixiao.evaluations.inputs import QUALITATIVE_BANDS
 from jixiao.evaluations.models import IndicatorScore
 from jixiao.evaluations.rescoring import editable_fields, evaluation_rescore, indicator_score_update
@@ -273,7 +273,7 @@ def project_upload(request):
     problems, omitted, total = [], [], 0
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        with tempfile.TemporaryDirectory(prefix="jixiao-upload-") as tmp:
+        with upload_tmp_dir("jixiao-upload-") as tmp:
             path = Path(tmp) / (Path(upload.name).name or "upload.xlsx")  # problems name the user's file
             with path.open("wb") as out:
                 for chunk in upload.chunks():
