@@ -92,7 +92,10 @@ def serve(*, host: str, port: int, demo: bool, workers: int | None, threads: int
         return 2
     from django.conf import settings
 
+    from jixiao.common.uploads import uploads_purge_expired
     from jixiao.indicators.services import indicator_templates_sync_builtin
+
+    uploads_purge_expired()  # upload and import folders past their retention period
 
     indicator_templates_sync_builtin()
     url_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host

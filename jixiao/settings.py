@@ -10,12 +10,17 @@ Environment:
   JIXIAO_DEBUG=1        development only
   JIXIAO_ALLOWED_HOSTS  comma-separated host names (default 127.0.0.1,localhost)
   JIXIAO_SESSION_HOURS  idle session lifetime in hours (default 8)
+  JIXIAO_*_MAX_*        bounds on input files (sizes, rows, columns, listed problems): see
+                        jixiao/common/limits.py ENVIRONMENT and README (输入文件的上限)
+  JIXIAO_UPLOAD_RETENTION_DAYS  days an upload or import folder is kept (default 7)
 """
 
 import os
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import unquote, urlparse
+
+from jixiao.common.limits import InputLimits
 
 BASE_DIR = Path(__file__).resolve().parent
 JIXIAO_HOME = Path(os.environ.get("JIXIAO_HOME", Path.home() / ".jixiao"))
@@ -236,6 +241,13 @@ JOBS_HEARTBEAT_SECONDS = float(os.environ.get("JIXIAO_JOB_HEARTBEAT_SECONDS", "2
 JOBS_STALE_SECONDS = float(os.environ.get("JIXIAO_JOB_STALE_SECONDS", "120"))
 # Result files (error reports hold rows of personal data) are deleted this many days after the job ended.
 JOBS_FILES_DAYS = float(os.environ.get("JIXIAO_JOB_FILES_DAYS", "30"))
+
+# ---- input files ------------------------------------------------------------------------------
+# Every bound on what users upload or import (file size, uncompressed size, rows and columns per sheet,
+# problems listed, error-report rows), each overridable by an environment variable (README).
+JIXIAO_LIMITS = InputLimits.from_env()
+# Upload and import folders under JIXIAO_HOME (imports/<token>/, tmp/) older than this are deleted.
+JIXIAO_UPLOAD_RETENTION_DAYS = float(os.environ.get("JIXIAO_UPLOAD_RETENTION_DAYS", "7"))
 
 # ---- REST API ----------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -6,7 +6,6 @@ write goes through a service, which records the change. Nothing here filters by 
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from jixiao.accounts.permissions import Action, Kind
 from jixiao.api import serializers as s
 from jixiao.api.selectors import evaluation_current, evaluation_indicator_tree, project_changes
 from jixiao.common.problems import InputInvalid, Problem
+from jixiao.common.uploads import upload_tmp_dir
 from jixiao.evaluations.rescoring import indicator_score_update
 from jixiao.projects import selectors as project_selectors
 from jixiao.projects import services as project_services
@@ -77,7 +77,7 @@ class ProjectListView(GenericAPIView):
         if upload is None:
             return _problems_response([Problem("", None, "file", "请上传项目工作簿（.xlsx）")])
         file_name = Path(upload.name or "").name or "项目工作簿.xlsx"
-        with tempfile.TemporaryDirectory(prefix="jixiao-api-upload-") as tmp:
+        with upload_tmp_dir("jixiao-api-upload-") as tmp:
             # A fixed name on disk (the user's may be anything); problems name the file the user sent.
             path = Path(tmp) / "upload.xlsx"
             with path.open("wb") as out:
@@ -86,7 +86,7 @@ class ProjectListView(GenericAPIView):
             try:
                 evaluation = workbook_import(actor=request.user, path=path, file_name=file_name)
             except InputInvalid as exc:
-                return _problems_response(exc.problems)
+                return _problems_response([*exc.problems, *exc.omitted_problems()])
             except project_services.StoreError as exc:
                 return _problems_response([Problem("", None, None, str(exc), file_name)])
         project = project_selectors.project_get_visible(user=request.user, pk=evaluation.project_id)

@@ -22,6 +22,8 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from jixiao.common.limits import FileRefused, check_docx, check_file_size, current_limits
+
 SUPPORTED_SUFFIXES = (".docx", ".txt")
 UNIT_LINE = re.compile(r"(?:金额)?单位\s*[:：]\s*(亿元|万元|元)")
 HEADING_LIKE = re.compile(r"^\s|^[一二三四五六七八九十]+、|^（[一二三四五六七八九十]+）|^\d+[.、．]")
@@ -99,6 +101,8 @@ def read_document(path) -> Document:
     if not path.is_file():
         raise DocumentUnreadable(f"找不到文件：{path}")
     suffix = path.suffix.lower()
+    if suffix in SUPPORTED_SUFFIXES:
+        _check_bounds(path, suffix)
     if suffix == ".docx":
         return read_docx(path)
     if suffix == ".txt":
@@ -106,6 +110,18 @@ def read_document(path) -> Document:
     if suffix == ".doc":
         raise DocumentUnreadable(f"“{path.name}”是旧版 Word 文件（.doc），请在 Word 或 WPS 中另存为 .docx 后再审核")
     raise DocumentUnreadable(f"“{path.name}”不是 .docx 或 .txt 文件，无法审核")
+
+
+def _check_bounds(path: Path, suffix: str) -> None:
+    """Size (and, for .docx — a zip — members, uncompressed size and ratios) before python-docx opens it."""
+    limits = current_limits()
+    try:
+        if suffix == ".docx":
+            check_docx(path, limits)
+        else:
+            check_file_size(path, limits.audit_max_bytes, what="报告文件")
+    except FileRefused as exc:
+        raise DocumentUnreadable(str(exc)) from None
 
 
 # ---- common ----------------------------------------------------------------------------------------

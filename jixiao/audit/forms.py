@@ -1,6 +1,6 @@
 from django import forms
 
-from jixiao.audit.services import MAX_UPLOAD
+from jixiao.common.limits import current_limits, format_size
 
 
 class ReportUploadForm(forms.Form):
@@ -10,6 +10,7 @@ class ReportUploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith((".docx", ".txt")):
             raise forms.ValidationError(f"“{upload.name}”不是 .docx 或 .txt 文件（旧版 .doc 请先另存为 .docx）")
-        if upload.size > MAX_UPLOAD:
-            raise forms.ValidationError("文件超过 20 MB，无法审核")
+        limit = current_limits().audit_max_bytes
+        if upload.size > limit:
+            raise forms.ValidationError(f"文件超过 {format_size(limit)}，无法审核")
         return upload

@@ -3,27 +3,32 @@
 ``audit_file`` and ``audit_annotate`` are pure (no database, no settings) and serve the CLI, the
 tests and the page alike. The page's copies live in a private folder under JIXIAO_HOME, named by a
 random token, readable only by the user who uploaded the report and deleted after
-``COPY_LIFETIME``; the uploaded report itself is read in a temporary folder and never kept. Nothing
+``COPY_LIFETIME`` (by ``jixiao.common.uploads.uploads_purge_expired``, which clears every kind of kept
+upload); the uploaded report itself is read in a private temporary folder and never kept. Nothing
 about the report's content is logged.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import secrets
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from jixiao.audit.annotate import annotate
 from jixiao.audit.checks import run_checks
-from jixiao.audit.document import Document, read_document
+from jixiao.audit.document import Document, DocumentUnreadable, read_document
 from jixiao.audit.findings import KIND_LABELS, Finding
+from jixiao.common.uploads import (
+    AUDIT_COPIES,
+    AUDIT_COPY_SECONDS,
+    private_folder,
+    upload_tmp_dir,
+    uploads_purge_expired,
+)
 
-COPY_LIFETIME = 30 * 60  # seconds a marked copy stays downloadable
-MAX_UPLOAD = 20 * 1024 * 1024
+COPY_LIFETIME = AUDIT_COPY_SECONDS  # seconds a marked copy stays downloadable
 
 
 @dataclass
@@ -75,40 +80,21 @@ class CopyNotFound(Exception):
 
 
 def _store_dir() -> Path:
-    from django.conf import settings
-
-    folder = Path(settings.JIXIAO_HOME) / "audit-copies"
-    folder.mkdir(parents=True, exist_ok=True)
-    os.chmod(folder, 0o700)
-    return folder
-
-
-def copies_cleanup(now: float | None = None) -> int:
-    """Delete marked copies older than COPY_LIFETIME; returns how many were deleted."""
-    now = time.time() if now is None else now
-    removed = 0
-    for meta in _store_dir().glob("*.json"):
-        try:
-            created = json.loads(meta.read_text("utf-8"))["created"]
-        except (OSError, ValueError, KeyError):
-            created = 0
-        if now - created > COPY_LIFETIME:
-            for path in (meta, meta.with_suffix(".docx")):
-                path.unlink(missing_ok=True)
-            removed += 1
-    return removed
+    return private_folder(AUDIT_COPIES)
 
 
 def audit_upload(*, user, name: str, chunks) -> tuple[AuditReport, str]:
     """Audit an uploaded report and keep its marked copy for ``user``; returns (report, token)."""
-    copies_cleanup()
     safe_name = Path(name).name or "report.docx"
-    with tempfile.TemporaryDirectory(prefix="jixiao-audit-") as tmp:
+    with upload_tmp_dir("jixiao-audit-") as tmp:  # purges expired copies and uploads first
         path = Path(tmp) / ("upload" + Path(safe_name).suffix.lower())
         with path.open("wb") as out:
             for chunk in chunks:
                 out.write(chunk)
-        report = audit_file(path, display_name=safe_name)
+        try:
+            report = audit_file(path, display_name=safe_name)
+        except DocumentUnreadable as exc:  # say the name the user uploaded, not the private copy's
+            raise DocumentUnreadable(str(exc).replace(f"“{path.name}”", f"“{safe_name}”")) from None
         token = secrets.token_urlsafe(24)
         folder = _store_dir()
         audit_annotate(report, folder / f"{token}.docx")
@@ -120,7 +106,7 @@ def audit_upload(*, user, name: str, chunks) -> tuple[AuditReport, str]:
 
 def annotated_copy_get(*, user, token: str) -> tuple[Path, str]:
     """(path, download name) of a marked copy this user made; CopyNotFound otherwise."""
-    copies_cleanup()
+    uploads_purge_expired()
     if not token or not all(ch.isalnum() or ch in "-_" for ch in token):
         raise CopyNotFound
     folder = _store_dir()

@@ -43,7 +43,7 @@ def _report_outputs(outputs) -> None:
 
 
 def cmd_evaluate(args) -> int:
-    from jixiao.common.problems import InputInvalid
+    from jixiao.common.problems import InputInvalid, InputUnreadable
     from jixiao.reports.outputs import evaluation_from_workbook
 
     if not Path(args.workbook).is_file():
@@ -57,6 +57,10 @@ def cmd_evaluate(args) -> int:
     try:
         outputs = evaluation_from_workbook(args.workbook, Path(args.out), pdf=not args.no_pdf, store=not args.no_store,
                                            report_template=args.report_template)
+    except InputUnreadable as exc:  # not a workbook, damaged, encrypted or beyond the size limits
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return 2
     except InputInvalid as exc:
         common.print_problems(exc)
         return 1

@@ -57,14 +57,13 @@ def _demo_regions():
 
 def _demo_registry(folder: Path) -> None:
     """An invented registry: 5,000 people across Kunming, some of them in the demo village."""
-    import csv
-
+    from jixiao.common.safe_files import csv_writer
     from jixiao.registry.importer import registry_import
     from jixiao.registry.synth import HEADER, synth_registry_rows
 
     path = folder / "演示残疾人名册（虚构）.csv"
     with path.open("w", encoding="utf-8-sig", newline="") as out:
-        writer = csv.writer(out)
+        writer = csv_writer(out)
         writer.writerow(HEADER)
         for i, cells in enumerate(synth_registry_rows(DEMO_REGISTRY_PERSONS, DEMO_SYNTH_SEED)):
             if i % 25 == 0:  # one in 25 lives in the demo village

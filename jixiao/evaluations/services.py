@@ -120,7 +120,8 @@ def evaluation_store(*, actor, project_input: ProjectInput, source: str = "") ->
     try:
         result = evaluate(project_input)
     except InputInvalid as exc:  # scoring problems name the file like the reader's do
-        raise InputInvalid([dataclasses.replace(p, file=p.file or source) for p in exc.problems]) from None
+        raise InputInvalid([dataclasses.replace(p, file=p.file or source) for p in exc.problems],
+                           exc.omitted) from None
     figures = build_figures(result)
     with transaction.atomic():
         project, action, changes = project_upsert(data=project_input)

@@ -1,5 +1,6 @@
 from django import forms
 
+from jixiao.common.limits import current_limits, format_size
 from jixiao.registry.models import Certificate
 
 
@@ -26,4 +27,8 @@ class RegistryUploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith((".xlsx", ".xls", ".csv")):
             raise forms.ValidationError(f"“{upload.name}”不是 .xlsx、.xls 或 .csv 文件")
+        limits = current_limits()
+        limit = limits.registry_xls_max_bytes if upload.name.lower().endswith(".xls") else limits.registry_max_bytes
+        if upload.size > limit:
+            raise forms.ValidationError(f"“{upload.name}”超过 {format_size(limit)} 的上限")
         return upload

@@ -10,12 +10,13 @@ Rows are read and checked in chunks, so a million-row file is never a million Py
 
 from __future__ import annotations
 
-import csv
 import gc
 import json
 import os
+import re
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -24,6 +25,8 @@ from pathlib import Path
 from django.db import connection, transaction
 from django.utils import timezone
 
+from jixiao.common.limits import current_limits
+from jixiao.common.safe_files import csv_writer, xlsx_workbook
 from jixiao.registry import pipeline as P
 from jixiao.registry.columns import CATEGORY_NAMES, GENERATION_NAMES, LEVEL_NAMES, REASON_NAMES, STATUS_NAMES
 from jixiao.registry.models import Certificate, ImportBatch, Person, PersonChange
@@ -69,21 +72,40 @@ class _Rollback(Exception):
     pass
 
 
-class _ProblemSink:
-    """Problems go to a CSV as they are found (a bad file can have a million of them)."""
+MAX_OMITTED_GROUPS = 1_000  # kinds of problem counted beyond the listed ones; the rest count as 其他原因
+_QUOTED = re.compile(r"“[^”]*”")
+_ROW_NUMBER = re.compile(r"第\d+行")
 
-    def __init__(self):
-        handle, name = tempfile.mkstemp(prefix="jixiao-registry-errors-", suffix=".csv")
+
+def reason_kind(reason: str) -> str:
+    """A reason without the row's own values, to count alike problems together:
+    “与第12行的身份证号相同” → “与第…行的身份证号相同”, “区划代码“530999”不在区划表中” → “区划代码“…”不在区划表中”."""
+    return _ROW_NUMBER.sub("第…行", _QUOTED.sub("“…”", reason))
+
+
+class _ProblemSink:
+    """Problems as they are found: the first ``listed`` (JIXIAO_ERROR_REPORT_MAX_ROWS) go to a scratch
+    file in full, the rest are only counted per column and kind of reason — a bad file can have a
+    million problems, and its report must stay small."""
+
+    def __init__(self, listed: int | None = None):
+        handle, name = tempfile.mkstemp(prefix="jixiao-registry-errors-", suffix=".jsonl")
         self.path = Path(name)
-        self.handle = os.fdopen(handle, "w", encoding="utf-8-sig", newline="")
-        self.writer = csv.writer(self.handle)
-        self.writer.writerow(ERROR_COLUMNS)
+        self.handle = os.fdopen(handle, "w", encoding="utf-8")
+        self.listed = max(1, current_limits().error_report_max_rows if listed is None else listed)
         self.count = 0
         self.rows: set[int] = set()
+        self.omitted: Counter = Counter()  # (column, reason kind) → problems not listed
 
     def add(self, problem: RowProblem | tuple) -> None:
         row, column, value, reason = problem
-        self.writer.writerow([row, column, value, reason])
+        if self.count < self.listed:
+            self.handle.write(json.dumps([row, column, value, reason], ensure_ascii=False) + "\n")
+        else:
+            key = (column, reason_kind(reason))
+            if key not in self.omitted and len(self.omitted) >= MAX_OMITTED_GROUPS:
+                key = (column, "其他原因")
+            self.omitted[key] += 1
         self.count += 1
         self.rows.add(row)
 
@@ -91,18 +113,16 @@ class _ProblemSink:
         self.handle.close()
 
 
-def write_error_reports(source_csv: Path, target: Path) -> list[Path]:
-    """PATH.csv and PATH.xlsx (columns 行号, 列, 原值, 原因) from the collected problems."""
-    import shutil
-
-    import xlsxwriter
-
+def write_error_reports(listed_path: Path, target: Path, omitted: Counter | None = None) -> list[Path]:
+    """PATH.csv and PATH.xlsx (columns 行号, 列, 原值, 原因): the listed problems, then — when there were
+    more — one line saying how many were left out and one per column and kind of reason with its count
+    (行号 and 原值 empty). Values are the user's text: text cells in the .xlsx, neutralised in the .csv."""
     target = Path(target)
     base = target.with_suffix("") if target.suffix.lower() in (".csv", ".xlsx") else target
     base.parent.mkdir(parents=True, exist_ok=True)
     csv_path, xlsx_path = base.with_name(base.name + ".csv"), base.with_name(base.name + ".xlsx")
-    shutil.copyfile(source_csv, csv_path)
-    workbook = xlsxwriter.Workbook(str(xlsx_path), {"constant_memory": True, "strings_to_numbers": False})
+    omitted = omitted or Counter()
+    workbook = xlsx_workbook(xlsx_path, constant_memory=True)
     sheet = workbook.add_worksheet("错误报告")
     bold = workbook.add_format({"bold": True, "bg_color": "#DDEBF7"})
     text = workbook.add_format({"num_format": "@"})
@@ -110,14 +130,26 @@ def write_error_reports(source_csv: Path, target: Path) -> list[Path]:
     sheet.set_column(1, 1, 16)
     sheet.set_column(2, 2, 24, text)
     sheet.set_column(3, 3, 80)
-    with source_csv.open(encoding="utf-8-sig", newline="") as handle:
-        for i, row in enumerate(csv.reader(handle)):
-            if i == 0:
-                sheet.write_row(0, 0, row, bold)
-            else:
-                sheet.write_number(i, 0, int(row[0]))
-                for j, value in enumerate(row[1:], start=1):
-                    sheet.write_string(i, j, value)
+    sheet.write_row(0, 0, ERROR_COLUMNS, bold)
+    with csv_path.open("w", encoding="utf-8-sig", newline="") as out, \
+            listed_path.open(encoding="utf-8") as listed:
+        writer = csv_writer(out)
+        writer.writerow(ERROR_COLUMNS)
+        i = 0
+        for i, line in enumerate(listed, start=1):
+            row, column, value, reason = json.loads(line)
+            writer.writerow([row, column, value, reason])
+            sheet.write_number(i, 0, row)
+            for j, cell in enumerate((column, value, reason), start=1):
+                sheet.write_string(i, j, cell)
+        if omitted:
+            summary = [("", f"另有 {sum(omitted.values()):,} 个问题未列出（错误报告只列出前 {i:,} 个），按列和原因计如下")]
+            summary += [(column, f"{count:,} 个：{kind}")
+                        for (column, kind), count in sorted(omitted.items(), key=lambda item: (-item[1], item[0]))]
+            for k, (column, note) in enumerate(summary, start=i + 1):
+                writer.writerow(["", column, "", note])
+                sheet.write_string(k, 1, column)
+                sheet.write_string(k, 3, note, bold if not column else None)
     workbook.close()
     return [csv_path, xlsx_path]
 
@@ -348,7 +380,7 @@ def registry_import(path, *, actor=None, dry_run: bool = False, strict: bool = F
     try:
         result.seconds = time.perf_counter() - started
         if sink.count:
-            result.error_files = write_error_reports(sink.path, errors_path or default_error_path(source))
+            result.error_files = write_error_reports(sink.path, errors_path or default_error_path(source), sink.omitted)
     finally:
         sink.path.unlink(missing_ok=True)  # also when the file was unreadable or the import failed
     return result

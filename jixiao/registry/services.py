@@ -12,6 +12,8 @@ from jixiao.accounts.permissions import Action, Kind
 from jixiao.changelog.models import ChangeRecord
 from jixiao.changelog.services import change_record
 from jixiao.common.pii import mask_phone, mask_resident_id
+from jixiao.common.safe_files import xlsx_workbook
+from jixiao.common.uploads import uploads_purge_expired
 from jixiao.jobs.services import job_start
 from jixiao.registry.columns import CATEGORY_NAMES, GENERATION_NAMES, LEVEL_NAMES, REASON_NAMES, STATUS_NAMES
 from jixiao.registry.jobs import IMPORT
@@ -43,11 +45,9 @@ EXPORT_HEADER = ["姓名", "身份证号", "残疾人证号", "残疾类别", "�
 def registry_export(*, actor, persons, out_path: Path, unmasked: bool, description: str) -> int:
     """The persons (an already scoped queryset) as .xlsx in the registry format; masked unless
     ``unmasked`` (allowed roles only, recorded with how many and which filter). Returns the count."""
-    import xlsxwriter
-
     if unmasked and not may_unmask(actor):
         raise RegistryDenied("您的角色只能导出打码后的名册")
-    workbook = xlsxwriter.Workbook(str(out_path), {"constant_memory": True, "strings_to_numbers": False})
+    workbook = xlsx_workbook(out_path, constant_memory=True)  # names, addresses, phones: text, never formulas
     sheet = workbook.add_worksheet("残疾人证登记名册")
     bold = workbook.add_format({"bold": True, "bg_color": "#DDEBF7"})
     text = workbook.add_format({"num_format": "@"})
@@ -83,6 +83,7 @@ def registry_import_job_start(*, actor, upload, dry_run: bool = False, strict: b
     Job. The upload is kept privately in the job's folder until the job ends."""
     if not permissions.may(actor, Action.CREATE, Kind.REGISTRY_IMPORT):
         raise RegistryDenied(f"您的角色（{permissions.role_label(actor)}）不能导入名册")
+    uploads_purge_expired()  # upload folders older than the retention period go first
     name = Path(upload.name or "").name or "名册.xlsx"
     return job_start(actor=actor, kind=IMPORT, params={"file": name, "dry_run": dry_run, "strict": strict},
                      files={name: upload})

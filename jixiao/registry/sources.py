@@ -10,6 +10,15 @@ import io
 from collections.abc import Iterator
 from pathlib import Path
 
+from jixiao.common.limits import (
+    FileRefused,
+    InputLimits,
+    SheetLimit,
+    check_file_size,
+    check_xlsx,
+    check_zip_archive,
+    current_limits,
+)
 from jixiao.registry.columns import match_header
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
@@ -69,6 +78,28 @@ def _sheet_rows(path: Path) -> tuple[int | None, Iterator[list]]:
     return sheet.height, rows
 
 
+def check_registry_bounds(path: Path, limits: InputLimits | None = None) -> None:
+    """Refuse (FileUnreadable) a file beyond the registry limits before anything parses it: .csv and .xls by
+    their size; .xlsx/.xlsm also by members, uncompressed size and the first sheet's extent; .ods by its
+    archive (see ``jixiao.common.limits``)."""
+    limits = limits or current_limits()
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".xls":
+            check_file_size(path, min(limits.registry_max_bytes, limits.registry_xls_max_bytes), what="名册文件")
+        elif suffix in (".xlsx", ".xlsm"):
+            sheet = SheetLimit(limits.registry_max_rows, limits.registry_max_columns, limits.registry_max_cells)
+            check_xlsx(path, max_bytes=limits.registry_max_bytes, max_uncompressed=limits.registry_max_uncompressed_bytes,
+                       sheet_limit=lambda _name: sheet, first_sheet_only=True, limits=limits)
+        elif suffix == ".ods":
+            check_zip_archive(path, kind="OpenDocument 表格（.ods）", max_bytes=limits.registry_max_bytes,
+                              max_uncompressed=limits.registry_max_uncompressed_bytes, limits=limits)
+        else:
+            check_file_size(path, limits.registry_max_bytes, what="名册文件")
+    except FileRefused as exc:
+        raise FileUnreadable(str(exc)) from None
+
+
 def open_registry(path) -> tuple[dict[str, int], int, Iterator[tuple[int, list]], int | None]:
     """(column key → position, header row number, iterator of (row number, cells), about how many data
     rows follow — None when unknown) for a file.
@@ -78,6 +109,8 @@ def open_registry(path) -> tuple[dict[str, int], int, Iterator[tuple[int, list]]
     if not path.is_file():
         raise FileUnreadable(f"找不到文件“{path}”")
     suffix = path.suffix.lower()
+    if suffix in SPREADSHEET_SUFFIXES or suffix == ".csv":
+        check_registry_bounds(path)
     if suffix in SPREADSHEET_SUFFIXES:
         total, rows = _sheet_rows(path)
     elif suffix == ".csv":

@@ -6,12 +6,12 @@ category and level mix, some cancelled certificates with their reasons."""
 
 from __future__ import annotations
 
-import csv
 import random
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
+from jixiao.common.safe_files import csv_writer, xlsx_workbook
 from jixiao.registry.columns import CATEGORY_NAMES, LEVEL_NAMES, REGISTRY_COLUMNS
 from jixiao.registry.ids import check_digit
 
@@ -77,9 +77,7 @@ def write_registry(path, n: int, seed: int, *, encoding: str = "utf-8-sig") -> P
     suffix = path.suffix.lower()
     path.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".xlsx":
-        import xlsxwriter
-
-        workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False})
+        workbook = xlsx_workbook(path, constant_memory=True)
         sheet = workbook.add_worksheet("残疾人证登记名册")
         text = workbook.add_format({"num_format": "@"})
         sheet.set_column(0, len(HEADER) - 1, 16, text)
@@ -89,7 +87,7 @@ def write_registry(path, n: int, seed: int, *, encoding: str = "utf-8-sig") -> P
         workbook.close()
     elif suffix == ".csv":
         with path.open("w", encoding=encoding, newline="") as out:
-            writer = csv.writer(out)
+            writer = csv_writer(out)
             writer.writerow(HEADER)
             writer.writerows(synth_registry_rows(n, seed))
     elif suffix == ".parquet":

@@ -18,6 +18,7 @@ from pathlib import Path
 import xlsxwriter
 
 from jixiao.common.numbers import round_half_up
+from jixiao.common.safe_files import xlsx_workbook
 
 SHEET_SUMMARY, SHEET_INDICATORS, SHEET_SURVEY, SHEET_FUNDS = "评分汇总", "指标评分", "满意度", "资金"
 PRINTED_NUMBER = re.compile(r"^-?\d+(?:\.(\d+))?(%?)$")
@@ -236,7 +237,7 @@ def write_score_sheet(figures: dict, out_path) -> Path:
     """Write 评分表.xlsx (sheets 评分汇总, 指标评分, 满意度, 资金) and return its path."""
     out = Path(out_path)
     out.parent.mkdir(parents=True, exist_ok=True)
-    workbook = xlsxwriter.Workbook(str(out))
+    workbook = xlsx_workbook(out)  # the titles begin with user text (project name, survey title)
     try:
         w = SheetWriter(workbook)
         _summary_sheet(w, figures)

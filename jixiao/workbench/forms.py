@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
 from jixiao.changelog.models import ChangeRecord
+from jixiao.common.limits import current_limits, format_size
 from jixiao.scoring.inputs import PROJECT_TYPES
 
 
@@ -34,8 +35,9 @@ class WorkbookUploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith(".xlsx"):
             raise forms.ValidationError(f"“{upload.name}”不是 .xlsx 工作簿：请上传用“下载空白模板”填写的项目工作簿")
-        if upload.size > 20 * 1024 * 1024:
-            raise forms.ValidationError("文件超过 20 MB，请确认是否为项目工作簿")
+        limit = current_limits().workbook_max_bytes
+        if upload.size > limit:
+            raise forms.ValidationError(f"文件超过 {format_size(limit)}，请确认是否为项目工作簿")
         return upload
 
 

@@ -4,7 +4,6 @@ scope), every change through a service (which writes the audit row)."""
 from __future__ import annotations
 
 import functools
-import tempfile
 from fractions import Fraction
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from jixiao.accounts.permissions import Action, Kind
 from jixiao.changelog.selectors import changes_about
 from jixiao.common.numbers import fen_to_wan, fmt_fixed, fmt_percent, fmt_wan
 from jixiao.common.problems import InputInvalid
+from jixiao.common.uploads import upload_tmp_dir
 from jixiao.evaluations import selectors as evaluation_selectors
 from jixiao.evaluations.models import IndicatorScore
 from jixiao.evaluations.rescoring import editable_fields, evaluation_rescore, indicator_score_update
@@ -275,10 +275,10 @@ def project_upload(request):
         reason = f"您的角色（{permissions.role_label(request.user)}）不能导入项目"
         return render(request, "workbench/forbidden.html", {"reason": reason}, status=403)
     form = WorkbookUploadForm(request.POST or None, request.FILES or None)
-    problems = []
+    problems, omitted, total = [], [], 0
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        with tempfile.TemporaryDirectory(prefix="jixiao-upload-") as tmp:
+        with upload_tmp_dir("jixiao-upload-") as tmp:
             path = Path(tmp) / (Path(upload.name).name or "upload.xlsx")  # problems name the user's file
             with path.open("wb") as out:
                 for chunk in upload.chunks():
@@ -286,14 +286,15 @@ def project_upload(request):
             try:
                 evaluation = workbook_import(actor=request.user, path=path, file_name=upload.name)
             except InputInvalid as exc:
-                problems = exc.problems
+                problems, omitted, total = exc.problems, exc.omitted_problems(), exc.total
             else:
                 messages.success(request, f"已导入“{evaluation.project}”：总分 {fmt_fixed(evaluation.total_score)}，"
                                           f"等级 {evaluation.grade}")
                 return redirect("project_detail", pk=evaluation.project_id)
     status = 400 if request.method == "POST" else 200
-    return render(request, "workbench/project_upload.html", {"form": form, "problems": problems,
-                                                             "templates": indicator_templates_offered()}, status=status)
+    return render(request, "workbench/project_upload.html", {"form": form, "problems": problems, "omitted": omitted,
+                                                             "total": total, "templates": indicator_templates_offered()},
+                  status=status)
 
 
 @login_required

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -31,7 +32,8 @@ from jixiao.common.cells import (
     parse_money,
     to_text,
 )
-from jixiao.common.problems import InputInvalid, Problem
+from jixiao.common.limits import FileRefused, InputLimits, SheetLimit, check_xlsx, current_limits
+from jixiao.common.problems import InputInvalid, InputUnreadable, Problem, problems_listed_limit
 from jixiao.regions.catalog import RegionEntry, resolve_region
 from jixiao.scoring.inputs import (
     RULES,
@@ -62,6 +64,16 @@ from jixiao.workbooks.schema import (
 
 RegionLookup = Callable[[str], RegionEntry | None]
 TemplateLookup = Callable[[str], list[IndicatorRow]]
+
+
+def workbook_sheet_limit(limits: InputLimits) -> Callable[[str], SheetLimit]:
+    """Rows and columns each sheet of a project workbook may have (the 问卷答卷 sheet more rows)."""
+    def limit(sheet: str) -> SheetLimit:
+        rows = limits.workbook_max_answer_rows if sheet == OPTIONAL_SHEET_ANSWERS else limits.workbook_max_rows
+        return SheetLimit(rows, limits.workbook_max_columns)
+
+    return limit
+
 
 YEAR_RANGE = (2000, 2100)
 NUMERIC_OPERATORS = ("≥", "≤", "=")
@@ -149,18 +161,31 @@ class _WorkbookReader:
         self.default_grade_scale = default_grade_scale
         self.template_lookup = template_lookup
         self.problems: list[Problem] = []
+        self.listed_limit = problems_listed_limit()  # problems beyond it are only counted per sheet and column
+        self.omitted: Counter = Counter()
         # Sheets whose rows could not be read (required but absent, or a required column missing): checks
         # that look across sheets skip them rather than report follow-on problems.
         self.unread: set[str] = set()
 
     def problem(self, sheet: str, row: int | None, column: str | None, message: str) -> None:
-        self.problems.append(Problem(sheet, row, column, message, self.path.name))
+        if len(self.problems) < self.listed_limit:
+            self.problems.append(Problem(sheet, row, column, message, self.path.name))
+        else:
+            self.omitted[(sheet, column or "")] += 1
 
     # -- loading --
 
     def open(self) -> dict[str, list[list]]:
         if not self.path.is_file():
-            raise InputInvalid([Problem("", None, None, f"找不到文件“{self.path}”", self.path.name)])
+            raise InputUnreadable([Problem("", None, None, f"找不到文件“{self.path}”", self.path.name)])
+        limits = current_limits()
+        try:  # sizes and sheet extents, before calamine allocates anything
+            check_xlsx(self.path, max_bytes=limits.workbook_max_bytes,
+                       max_uncompressed=limits.workbook_max_uncompressed_bytes,
+                       sheet_limit=workbook_sheet_limit(limits), limits=limits,
+                       full_scan_bytes=limits.workbook_max_uncompressed_bytes)
+        except FileRefused as exc:
+            raise InputUnreadable([Problem(exc.sheet, None, None, exc.reason, self.path.name)]) from None
         try:
             workbook = CalamineWorkbook.from_path(str(self.path))
             # skip_empty_area=False keeps row and column positions as Excel numbers them.
@@ -170,7 +195,7 @@ class _WorkbookReader:
             }
         except Exception as exc:  # calamine raises several kinds of errors for unreadable files
             message = "无法读取工作簿：不是有效的 Excel 工作簿（.xlsx）或文件已损坏"
-            raise InputInvalid([Problem("", None, None, message, self.path.name)]) from exc
+            raise InputUnreadable([Problem("", None, None, message, self.path.name)]) from exc
 
     def table(self, sheet: Sheet, rows: list[list] | None) -> list[TableRow]:
         if rows is None:
@@ -301,7 +326,7 @@ class _WorkbookReader:
                          f"报告日期（{reported:%Y年%-m月%-d日}）早于评价结束日期（{end:%Y年%-m月%-d日}）：报告应在评价结束后出具")
 
         if self.problems:
-            raise InputInvalid(self.problems)
+            raise InputInvalid(self.problems, self.omitted, limit=self.listed_limit)
         region = info.region
         return ProjectInput(
             name=info.text("项目名称"),

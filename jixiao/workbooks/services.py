@@ -32,6 +32,6 @@ def workbook_import(*, actor, path, file_name: str = "") -> Evaluation:
     try:
         project = workbook_read_for_store(path)
     except InputInvalid as exc:
-        raise InputInvalid([dataclasses.replace(p, file=file_name) if p.file in ("", Path(path).name) else p
-                            for p in exc.problems]) from None
+        named = [dataclasses.replace(p, file=file_name) if p.file in ("", Path(path).name) else p for p in exc.problems]
+        raise type(exc)(named, exc.omitted) from None  # an unreadable file stays InputUnreadable
     return evaluation_store(actor=actor, project_input=project, source=file_name)

@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 from jixiao.common.numbers import fmt_plain
+from jixiao.common.safe_files import xlsx_workbook
 from jixiao.scoring.inputs import RULE_LABELS, GradeScale, ProjectInput, Survey
 from jixiao.scoring.presets import DEFAULT_PRESET, OPTION_LETTERS, PRESETS
 from jixiao.workbooks.schema import (
@@ -65,7 +65,7 @@ GENERAL_NOTES = (
 
 def write_workbook(path, project: ProjectInput | None = None) -> None:
     """Write the workbook to ``path``: blank when ``project`` is None, else filled from it."""
-    workbook = xlsxwriter.Workbook(str(Path(path)))
+    workbook = xlsx_workbook(path)
     workbook.set_properties({"title": project.name if project and project.name else "项目工作簿"})
     styles = _Styles(workbook)
     _write_guide(workbook.add_worksheet(GUIDE_SHEET), styles)
