@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "jixiao.accounts.middleware.SessionIdleTouchMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "jixiao.workbench.middleware.BusyMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -114,9 +115,13 @@ def _database_from_env():
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": os.environ.get("JIXIAO_SQLITE_PATH", str(JIXIAO_HOME / "jixiao.sqlite3")),
-            # Several server workers share the file: wait for a writer instead of failing at once.
-            "OPTIONS": {"timeout": 20, "init_command": (
-                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA mmap_size=268435456;")},
+            # Several server workers share the file. A transaction takes the write lock when it begins
+            # (IMMEDIATE) and waits for it up to the busy timeout: a deferred one that read first could
+            # not wait and failed at once ("database is locked") when another process had written.
+            # A lock held longer than the wait (a registry import) gives the busy answer (HTTP 503).
+            "OPTIONS": {"timeout": float(os.environ.get("JIXIAO_SQLITE_TIMEOUT", "20")), "transaction_mode": "IMMEDIATE",
+                        "init_command": (
+                            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA mmap_size=268435456;")},
             # A connection per request would start every page with SQLite's page cache empty.
             "CONN_MAX_AGE": 600,
             "CONN_HEALTH_CHECKS": True,

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import dataclasses
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from jixiao.changelog.models import ChangeRecord
 from jixiao.changelog.services import change_record
+from jixiao.common.db import retry_when_busy
 from jixiao.common.numbers import wan_to_fen
 from jixiao.evaluations.engine import EvaluationResult
 from jixiao.evaluations.inputs import ProjectInput
@@ -144,6 +145,26 @@ def _store_evaluation(project: Project, result: EvaluationResult, figures: dict,
     return evaluation
 
 
+def _project_get_or_create_locked(*, unit: Unit, year: int, name: str, values: dict) -> tuple[Project, bool]:
+    """The project of (unit, year, name), locked until the transaction ends, or a new one.
+
+    Two uploads of the same workbook at once must neither make two projects nor interleave their
+    children: the row is locked (PostgreSQL; SQLite's IMMEDIATE transactions are serialised anyway),
+    and an insert that loses the race against the unique constraint reads the winner's row instead."""
+    lookup = {"owner_unit": unit, "year": year, "name": name}
+    project = Project.objects.select_for_update().filter(**lookup).first()
+    if project is not None:
+        return project, False
+    try:
+        with transaction.atomic():  # a savepoint: the unique constraint's failure leaves the rest intact
+            return Project.objects.create(**lookup, **values), True
+    except IntegrityError:
+        project = Project.objects.select_for_update().filter(**lookup).first()
+        if project is None:
+            raise
+        return project, False
+
+
 @transaction.atomic
 def project_store_evaluation(*, actor, result: EvaluationResult, figures: dict, source_file: str = "") -> Evaluation:
     """Create or update the project (by unit, year and name) and add this evaluation to it."""
@@ -159,9 +180,8 @@ def project_store_evaluation(*, actor, result: EvaluationResult, figures: dict, 
         "report_unit": data.report_unit, "report_date": data.report_date, "balance_reason": data.balance_reason,
         "beneficiary_target": data.beneficiary_target, "narrative": data.narrative, "demo_note": data.demo_note,
     }
-    project = Project.objects.filter(owner_unit=unit, year=data.year, name=data.name).first()
-    if project is None:
-        project = Project.objects.create(owner_unit=unit, year=data.year, name=data.name, **values)
+    project, created = _project_get_or_create_locked(unit=unit, year=data.year, name=data.name, values=values)
+    if created:
         action, changes = ChangeRecord.Action.CREATE, {}
     else:
         before = {f: getattr(project, f) for f in _TRACKED_FIELDS}
@@ -223,8 +243,9 @@ def project_import_workbook(*, actor, path, file_name: str = "") -> Evaluation:
         result = evaluate(data)
     except InputInvalid as exc:  # scoring problems: name the uploaded file like the reader's do
         raise InputInvalid([dataclasses.replace(p, file=p.file or file_name) for p in exc.problems]) from None
-    with transaction.atomic():
-        return project_store_evaluation(actor=actor, result=result, figures=build_figures(result), source_file=file_name)
+    figures = build_figures(result)
+    return retry_when_busy(lambda: project_store_evaluation(actor=actor, result=result, figures=figures,
+                                                            source_file=file_name))
 
 
 @transaction.atomic
