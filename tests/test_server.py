@@ -117,3 +117,24 @@ def test_serve_demo_end_to_end(tmp_path):
     finally:
         output = _stop(proc)
     assert "首次启动演示" not in output and "演示账号" in output
+
+
+@pytest.mark.slow
+def test_production_basic_auth_needs_https_and_the_proxy_header_needs_a_configured_proxy(tmp_path):
+    """Through gunicorn: in production a Basic-auth password over plain HTTP is refused, and a client
+    cannot claim HTTPS with X-Forwarded-Proto unless JIXIAO_TRUSTED_PROXY says a proxy sets it
+    (gunicorn itself believed the header from 127.0.0.1)."""
+    from tests.serving import ADMIN, ADMIN_PASSWORD, api_get, basic_auth, running_server
+
+    auth = basic_auth(ADMIN, ADMIN_PASSWORD)
+    forged = {**auth, "X-Forwarded-Proto": "https"}
+    production = {"JIXIAO_PRODUCTION": "1", "JIXIAO_SSL_REDIRECT": "0"}
+    home = tmp_path / "home"
+    with running_server(home, workers=1, extra_env=production) as server:
+        plain = api_get(server.base, "/api/projects/", auth=auth)
+        assert plain.status == 403 and "只接受 HTTPS" in plain.text
+        claimed = api_get(server.base, "/api/projects/", auth=forged)
+        assert claimed.status == 403 and "只接受 HTTPS" in claimed.text
+    with running_server(home, workers=1, admin=False, extra_env={**production, "JIXIAO_TRUSTED_PROXY": "1"}) as server:
+        assert api_get(server.base, "/api/projects/", auth=forged).status == 200
+        assert api_get(server.base, "/api/projects/", auth=auth).status == 403  # the proxy said: plain HTTP
