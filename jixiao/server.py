@@ -81,12 +81,14 @@ def run_gunicorn(host: str, port: int, *, workers: int, threads: int = 1, keepal
 
 def serve(*, host: str, port: int, demo: bool, workers: int | None, threads: int = 1, keepalive: int = 2) -> int:
     import jixiao.settings
+    from jixiao.cli.common import data_home_make_private, setup_django
+    from jixiao.common.private import use_private_umask
     from jixiao.settings import JIXIAO_HOME
 
+    use_private_umask()
+    data_home_make_private()
     ensure_secret_key_file(JIXIAO_HOME)
     jixiao.settings.SECRET_KEY = jixiao.settings._secret_key()  # the settings were read before the file existed
-    from jixiao.cli.common import setup_django
-
     setup_django(migrate=True)
     problems = settings_problems()
     if problems:

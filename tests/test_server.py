@@ -15,6 +15,7 @@ import urllib.request
 import pytest
 
 from jixiao.demo.workbench import DEMO_LOGINS, DEMO_PASSWORD
+from tests.test_private_files import assert_private
 
 
 def _free_port() -> int:
@@ -85,7 +86,8 @@ def _web_registry_import(opener, base, tmp_path):
 def test_serve_demo_end_to_end(tmp_path):
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    proc = _start(tmp_path, port)
+    home = tmp_path / "home"
+    proc = _start(home, port)
     try:
         assert _wait(f"{base}/healthz", proc) == b"ok"
         static = urllib.request.urlopen(f"{base}/static/vendor/echarts/echarts.min.js", timeout=10)
@@ -109,9 +111,13 @@ def test_serve_demo_end_to_end(tmp_path):
     assert "演示账号" in output and DEMO_PASSWORD in output
     for login in DEMO_LOGINS:
         assert login.username in output
-    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+    # The home holds the demo registry's 5,000 invented ID numbers, the database, sessions, the web
+    # import's files: every one private (0600, folders 0700).
+    found = assert_private(home)
+    assert {"secret_key", "jixiao.sqlite3", "demo-output", "sessions"} <= set(found)
+    assert any(path.startswith("demo-output/") for path in found)
     # second start: the demo is already there, nothing loaded twice
-    proc = _start(tmp_path, port)
+    proc = _start(home, port)
     try:
         _wait(f"{base}/healthz", proc)
     finally:

@@ -10,6 +10,7 @@ from jixiao.cli import common
 
 
 def cmd_migrate(args) -> int:
+    common.data_home_make_private()
     common.setup_django(migrate=True)
     from django.conf import settings
 
