@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 
@@ -40,3 +41,21 @@ class BusyMiddleware:
             return None
         log.warning("数据库繁忙，答复 503：%s %s（%s）", request.method, request.path, exception)
         return busy_response(request)
+
+
+class ContentSecurityPolicyMiddleware:
+    """One Content-Security-Policy header on every answer (settings.CONTENT_SECURITY_POLICY).
+
+    A small middleware rather than django-csp: the policy is one fixed string — no nonces or hashes,
+    because no page carries inline script or style at all — and no page needs another policy (the
+    API documentation uses drf-spectacular's split view, whose start-up script is a separate file)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        policy = settings.CONTENT_SECURITY_POLICY
+        self.header = "; ".join(f"{directive} {sources}".strip() for directive, sources in policy.items())
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Security-Policy", self.header)
+        return response
