@@ -6,7 +6,11 @@ SQLite is the embedded default (a file under JIXIAO_HOME). Set JIXIAO_DATABASE_U
 Environment:
   JIXIAO_HOME           data folder (default ~/.jixiao): SQLite file, secret key file, report cache
   JIXIAO_SECRET_KEY     the secret key; else JIXIAO_HOME/secret_key (``jixiao serve`` creates it)
-  JIXIAO_PRODUCTION=1   production behind HTTPS: secure cookies, HSTS; refuses DEBUG or a default key
+  JIXIAO_PRODUCTION=1   production behind HTTPS: secure cookies, HSTS, HTTP Basic only over HTTPS;
+                        refuses DEBUG or a default key
+  JIXIAO_TRUSTED_PROXY  number of reverse proxies in front (1 for one); only then are X-Forwarded-Proto
+                        and X-Forwarded-For believed (HTTPS detection, the client address of the lockout)
+  JIXIAO_SQLITE_TIMEOUT seconds a SQLite writer waits for the write lock before the busy answer (default 20)
   JIXIAO_DEBUG=1        development only
   JIXIAO_ALLOWED_HOSTS  comma-separated host names (default 127.0.0.1,localhost)
   JIXIAO_SESSION_HOURS  idle session lifetime in hours (default 8)
