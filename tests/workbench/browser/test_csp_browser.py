@@ -118,7 +118,8 @@ def test_workbench_pages_work_under_the_policy(page, shot, world):
 
     # Delete asks first (was onsubmit=): dismissed, nothing happens; accepted, the project goes.
     page.locator("nav.tabs a[data-tab=report]").click()
-    page.locator("#tab-content details summary").click()
+    expect(page.locator("#delete-form")).to_be_attached()  # the report tab swapped in
+    page.locator("#tab-content details summary", has_text="删除项目").click()
     page.once("dialog", lambda dialog: dialog.dismiss())
     page.locator("#delete-form button").click()
     page.wait_for_timeout(300)
