@@ -66,6 +66,9 @@ def run_gunicorn(host: str, port: int, *, workers: int, threads: int = 1, keepal
                 "access_log_format": '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms',
                 "proc_name": "jixiao",
                 "control_socket_disable": True,  # no socket in the user's home; stop with Ctrl+C or a signal
+                # gunicorn would believe X-Forwarded-Proto from 127.0.0.1 by itself; Django decides
+                # instead, and only with JIXIAO_TRUSTED_PROXY (settings.SECURE_PROXY_SSL_HEADER).
+                "forwarded_allow_ips": "",
             }
             for key, value in options.items():
                 self.cfg.set(key, value)
@@ -78,11 +81,15 @@ def run_gunicorn(host: str, port: int, *, workers: int, threads: int = 1, keepal
 
 def serve(*, host: str, port: int, demo: bool, workers: int | None, threads: int = 1, keepalive: int = 2,
           job_worker: bool = True) -> int:
+    import jixiao.settings
+    from jixiao.bootstrap import data_home_make_private, setup_django
+    from jixiao.common.private import use_private_umask
     from jixiao.settings import JIXIAO_HOME
 
+    use_private_umask()
+    data_home_make_private()
     ensure_secret_key_file(JIXIAO_HOME)
-    from jixiao.bootstrap import setup_django
-
+    jixiao.settings.SECRET_KEY = jixiao.settings._secret_key()  # the settings were read before the file existed
     setup_django(migrate=True)
     problems = settings_problems()
     if problems:

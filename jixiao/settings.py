@@ -6,7 +6,11 @@ SQLite is the embedded default (a file under JIXIAO_HOME). Set JIXIAO_DATABASE_U
 Environment:
   JIXIAO_HOME           data folder (default ~/.jixiao): SQLite file, secret key file, report cache
   JIXIAO_SECRET_KEY     the secret key; else JIXIAO_HOME/secret_key (``jixiao serve`` creates it)
-  JIXIAO_PRODUCTION=1   production behind HTTPS: secure cookies, HSTS; refuses DEBUG or a default key
+  JIXIAO_PRODUCTION=1   production behind HTTPS: secure cookies, HSTS, HTTP Basic only over HTTPS;
+                        refuses DEBUG or a default key
+  JIXIAO_TRUSTED_PROXY  number of reverse proxies in front (1 for one); only then are X-Forwarded-Proto
+                        and X-Forwarded-For believed (HTTPS detection, the client address of the lockout)
+  JIXIAO_SQLITE_TIMEOUT seconds a SQLite writer waits for the write lock before the busy answer (default 20)
   JIXIAO_DEBUG=1        development only
   JIXIAO_ALLOWED_HOSTS  comma-separated host names (default 127.0.0.1,localhost)
   JIXIAO_SESSION_HOURS  idle session lifetime in hours (default 8)
@@ -41,6 +45,18 @@ def _secret_key() -> str:
 SECRET_KEY = _secret_key()
 DEBUG = os.environ.get("JIXIAO_DEBUG", "0") == "1"
 PRODUCTION = os.environ.get("JIXIAO_PRODUCTION", "0") == "1"
+
+
+def _trusted_proxy_hops() -> int:
+    value = os.environ.get("JIXIAO_TRUSTED_PROXY", "").strip() or "0"
+    if not value.isdigit():
+        raise ValueError(f"JIXIAO_TRUSTED_PROXY 应为反向代理的层数（1 表示一层代理；不设或 0 表示没有代理），收到：{value}")
+    return int(value)
+
+
+# How many reverse proxies stand in front of jixiao (JIXIAO_TRUSTED_PROXY; 0: none). Only then are
+# X-Forwarded-Proto and X-Forwarded-For believed: without a proxy any client could send them.
+TRUSTED_PROXY_HOPS = _trusted_proxy_hops()
 ALLOWED_HOSTS = [h for h in os.environ.get("JIXIAO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 
 INSTALLED_APPS = [
@@ -75,9 +91,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "jixiao.workbench.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "jixiao.accounts.middleware.SessionIdleTouchMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "jixiao.workbench.middleware.BusyMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -122,9 +140,13 @@ def _database_from_env():
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": os.environ.get("JIXIAO_SQLITE_PATH", str(JIXIAO_HOME / "jixiao.sqlite3")),
-            # Several server workers share the file: wait for a writer instead of failing at once.
-            "OPTIONS": {"timeout": 20, "init_command": (
-                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA mmap_size=268435456;")},
+            # Several server workers share the file. A transaction takes the write lock when it begins
+            # (IMMEDIATE) and waits for it up to the busy timeout: a deferred one that read first could
+            # not wait and failed at once ("database is locked") when another process had written.
+            # A lock held longer than the wait (a registry import) gives the busy answer (HTTP 503).
+            "OPTIONS": {"timeout": float(os.environ.get("JIXIAO_SQLITE_TIMEOUT", "20")), "transaction_mode": "IMMEDIATE",
+                        "init_command": (
+                            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA mmap_size=268435456;")},
             # A connection per request would start every page with SQLite's page cache empty.
             "CONN_MAX_AGE": 600,
             "CONN_HEALTH_CHECKS": True,
@@ -177,12 +199,14 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # counts failures and refuses locked-out logins
     "django.contrib.auth.backends.ModelBackend",
 ]
-AXES_FAILURE_LIMIT = 5  # the 5th wrong password in a row locks the account …
+AXES_FAILURE_LIMIT = 5  # the 5th wrong password in a row locks the account at that address …
 AXES_COOLOFF_TIME = timedelta(minutes=15)  # … for 15 minutes
-# Per account: offices reach the server through one NAT address, so locking by IP would lock out a
-# whole office after five colleagues' typos.
-AXES_LOCKOUT_PARAMETERS = ["username"]
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# Per account AND client address: a lock by account alone let anyone lock anyone out (five wrong
+# passwords from anywhere), a lock by address alone would lock a whole office behind one NAT address.
+# Counted the same on the login page and for HTTP Basic on the API (jixiao.accounts.authentication).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The peer's address, or — with JIXIAO_TRUSTED_PROXY — the one the proxy saw (jixiao.accounts.network).
+AXES_CLIENT_IP_CALLABLE = "jixiao.accounts.network.client_ip_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "workbench/locked.html"
 AXES_VERBOSE = False
@@ -202,6 +226,22 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True  # pages carry the token themselves (htmx sends it as a header)
 X_FRAME_OPTIONS = "DENY"
+# Scripts and styles come only from jixiao's own static files: no inline <script>, no on…= handlers, no
+# style="" or <style> (htmx's indicator <style> is switched off by a meta tag in base.html, ECharts draws
+# its tooltips on the canvas, the API docs' start-up script is a file). data: for the SVG icons that Pico
+# CSS and Swagger UI embed in their style sheets. Sent by jixiao.workbench.middleware.
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data:",
+    "font-src": "'self'",
+    "connect-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if PRODUCTION:
@@ -210,9 +250,11 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = 365 * 24 * 3600
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_SSL_REDIRECT = os.environ.get("JIXIAO_SSL_REDIRECT", "1") == "1"
-    # Behind the intranet's HTTPS reverse proxy, which sets this header.
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("JIXIAO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+
+if TRUSTED_PROXY_HOPS:
+    # Behind the intranet's HTTPS reverse proxy, which sets this header (and overwrites a client's).
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Logs never carry resident ID or phone numbers: every record passes the masking filter.
 LOGGING = {
@@ -253,7 +295,7 @@ JIXIAO_UPLOAD_RETENTION_DAYS = float(os.environ.get("JIXIAO_UPLOAD_RETENTION_DAY
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.BasicAuthentication",
+        "jixiao.accounts.authentication.BasicAuthentication",  # lockout counted; HTTPS only in production
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -15,6 +15,7 @@ import urllib.request
 import pytest
 
 from jixiao.demo.workbench import DEMO_LOGINS, DEMO_PASSWORD
+from tests.test_private_files import assert_private
 
 
 def _free_port() -> int:
@@ -88,7 +89,8 @@ def _web_registry_import(opener, base, tmp_path):
 def test_serve_demo_end_to_end(tmp_path):
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    proc = _start(tmp_path, port)
+    home = tmp_path / "home"
+    proc = _start(home, port)
     try:
         assert _wait(f"{base}/healthz", proc) == b"ok"
         static = urllib.request.urlopen(f"{base}/static/vendor/echarts/echarts.min.js", timeout=10)
@@ -112,11 +114,36 @@ def test_serve_demo_end_to_end(tmp_path):
     assert "演示账号" in output and DEMO_PASSWORD in output and "后台任务：工作进程已启动" in output
     for login in DEMO_LOGINS:
         assert login.username in output
-    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+    # The home holds the demo registry's 5,000 invented ID numbers, the database, sessions, the web
+    # import's files: every one private (0600, folders 0700).
+    found = assert_private(home)
+    assert {"secret_key", "jixiao.sqlite3", "demo-output", "sessions"} <= set(found)
+    assert any(path.startswith("demo-output/") for path in found)
     # second start: the demo is already there, nothing loaded twice
-    proc = _start(tmp_path, port)
+    proc = _start(home, port)
     try:
         _wait(f"{base}/healthz", proc)
     finally:
         output = _stop(proc)
     assert "首次启动演示" not in output and "演示账号" in output
+
+
+@pytest.mark.slow
+def test_production_basic_auth_needs_https_and_the_proxy_header_needs_a_configured_proxy(tmp_path):
+    """Through gunicorn: in production a Basic-auth password over plain HTTP is refused, and a client
+    cannot claim HTTPS with X-Forwarded-Proto unless JIXIAO_TRUSTED_PROXY says a proxy sets it
+    (gunicorn itself believed the header from 127.0.0.1)."""
+    from tests.serving import ADMIN, ADMIN_PASSWORD, api_get, basic_auth, running_server
+
+    auth = basic_auth(ADMIN, ADMIN_PASSWORD)
+    forged = {**auth, "X-Forwarded-Proto": "https"}
+    production = {"JIXIAO_PRODUCTION": "1", "JIXIAO_SSL_REDIRECT": "0"}
+    home = tmp_path / "home"
+    with running_server(home, workers=1, extra_env=production) as server:
+        plain = api_get(server.base, "/api/projects/", auth=auth)
+        assert plain.status == 403 and "只接受 HTTPS" in plain.text
+        claimed = api_get(server.base, "/api/projects/", auth=forged)
+        assert claimed.status == 403 and "只接受 HTTPS" in claimed.text
+    with running_server(home, workers=1, admin=False, extra_env={**production, "JIXIAO_TRUSTED_PROXY": "1"}) as server:
+        assert api_get(server.base, "/api/projects/", auth=forged).status == 200
+        assert api_get(server.base, "/api/projects/", auth=auth).status == 403  # the proxy said: plain HTTP

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -122,3 +125,38 @@ def project_assignment_delete(*, actor, assignment: ProjectAssignment) -> None:
     change_record(actor=actor, action=ChangeRecord.Action.DELETE, obj=assignment, about=project,
                   changes={"评价人员": [assignment.user.get_username(), None]})
     assignment.delete()
+
+
+@dataclass(frozen=True)
+class ClearedLockout:
+    """The failed-login count of one client address that ``user_unlock`` removed."""
+
+    address: str
+    failures: int
+    locked: bool
+    last_attempt: datetime
+
+
+@transaction.atomic
+def user_unlock(*, actor, username: str) -> list[ClearedLockout]:
+    """Clear the failed-login counts (and so the lockouts) of an account from every address, with an
+    audit row. Raises AccountError for a username that is no account."""
+    from axes.handlers.proxy import AxesProxyHandler
+    from axes.models import AccessAttempt
+    from django.conf import settings
+    from django.db.models import Max, Sum
+
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        raise AccountError(f"没有用户“{username}”")
+    rows = (AccessAttempt.objects.filter(username=username).values("ip_address")
+            .annotate(failures=Sum("failures_since_start"), last=Max("attempt_time")).order_by("ip_address"))
+    cleared = [ClearedLockout(address=r["ip_address"] or "", failures=r["failures"],
+                              locked=r["failures"] >= settings.AXES_FAILURE_LIMIT, last_attempt=r["last"])
+               for r in rows]
+    AxesProxyHandler.reset_attempts(username=username)
+    addresses = "、".join(c.address for c in cleared)
+    change_record(actor=actor, action=ChangeRecord.Action.UPDATE, obj=user,
+                  changes={"登录锁定": [addresses, "已解除"]} if cleared else {},
+                  note=f"解除登录锁定：{len(cleared)} 个地址" if cleared else "解除登录锁定：没有输错密码的记录")
+    return cleared

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import argparse
 
-from jixiao.cli import audit, evaluation, jobs, registry, synth, system
+from jixiao.cli import accounts, audit, evaluation, jobs, registry, synth, system
+from jixiao.common.private import use_private_umask
 
 # Each module adds its sub-commands; the order is the order of `jixiao --help`.
-COMMAND_GROUPS = (evaluation, system, jobs, synth, registry, audit)
+COMMAND_GROUPS = (evaluation, system, jobs, accounts, synth, registry, audit)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -23,5 +24,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    use_private_umask()  # before anything is written: files 0600, folders 0700 (jixiao.common.private)
     args = build_parser().parse_args(argv)
     return args.func(args)

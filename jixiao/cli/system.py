@@ -10,6 +10,7 @@ from jixiao import bootstrap
 
 
 def cmd_migrate(args) -> int:
+    bootstrap.data_home_make_private()
     bootstrap.setup_django(migrate=True)
     from django.conf import settings
 

@@ -13,6 +13,7 @@ import dataclasses
 from django.db import transaction
 
 from jixiao.changelog.services import change_record
+from jixiao.common.db import retry_when_busy
 from jixiao.common.numbers import wan_to_fen
 from jixiao.common.problems import InputInvalid, Problem
 from jixiao.evaluations.models import Evaluation, IndicatorScore
@@ -123,7 +124,9 @@ def evaluation_store(*, actor, project_input: ProjectInput, source: str = "") ->
         raise InputInvalid([dataclasses.replace(p, file=p.file or source) for p in exc.problems],
                            exc.omitted) from None
     figures = build_figures(result)
-    with transaction.atomic():
+
+    @transaction.atomic
+    def store() -> Evaluation:
         project, action, changes = project_upsert(data=project_input)
         evaluation = _evaluation_create(project, result, figures, actor, source)
         project.current_evaluation = evaluation
@@ -132,4 +135,7 @@ def evaluation_store(*, actor, project_input: ProjectInput, source: str = "") ->
             actor=actor, action=action, obj=project, changes=changes,
             note=f"导入评价：{evaluation.total_score}分（{evaluation.grade}）" + (f"，来源 {source}" if source else ""),
         )
-    return evaluation
+        return evaluation
+
+    # A PostgreSQL deadlock or serialisation failure between two stores of one project: run it again.
+    return retry_when_busy(store)

@@ -4,7 +4,7 @@ and records the change; ``project_upsert`` is the project half of ``evaluations.
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from jixiao.changelog.models import ChangeRecord
 from jixiao.changelog.services import change_record
@@ -96,6 +96,26 @@ def project_existing(data: ProjectInput) -> Project | None:
             .filter(owner_unit__name=data.owner_unit, year=data.year, name=data.name).first())
 
 
+def _project_get_or_create_locked(*, unit: Unit, year: int, name: str, values: dict) -> tuple[Project, bool]:
+    """The project of (unit, year, name), locked until the transaction ends, or a new one.
+
+    Two uploads of the same workbook at once must neither make two projects nor interleave their
+    children: the row is locked (PostgreSQL; SQLite's IMMEDIATE transactions are serialised anyway),
+    and an insert that loses the race against the unique constraint reads the winner's row instead."""
+    lookup = {"owner_unit": unit, "year": year, "name": name}
+    project = Project.objects.select_for_update().filter(**lookup).first()
+    if project is not None:
+        return project, False
+    try:
+        with transaction.atomic():  # a savepoint: the unique constraint's failure leaves the rest intact
+            return Project.objects.create(**lookup, **values), True
+    except IntegrityError:
+        project = Project.objects.select_for_update().filter(**lookup).first()
+        if project is None:
+            raise
+        return project, False
+
+
 def project_upsert(*, data: ProjectInput) -> tuple[Project, str, dict]:
     """Create or update the project a workbook describes (by owner unit, year and name) with all its
     children replaced. A step of ``evaluations.services.evaluation_store``, which holds the transaction
@@ -111,9 +131,8 @@ def project_upsert(*, data: ProjectInput) -> tuple[Project, str, dict]:
         "report_unit": data.report_unit, "report_date": data.report_date, "balance_reason": data.balance_reason,
         "beneficiary_target": data.beneficiary_target, "narrative": data.narrative, "demo_note": data.demo_note,
     }
-    project = Project.objects.select_for_update().filter(owner_unit=unit, year=data.year, name=data.name).first()
-    if project is None:
-        project = Project.objects.create(owner_unit=unit, year=data.year, name=data.name, **values)
+    project, created = _project_get_or_create_locked(unit=unit, year=data.year, name=data.name, values=values)
+    if created:
         action, changes = ChangeRecord.Action.CREATE, {}
     else:
         before = {f: getattr(project, f) for f in _TRACKED_FIELDS}

@@ -8,7 +8,7 @@ from jixiao.scoring.inputs import PROJECT_TYPES
 
 class LoginForm(AuthenticationForm):
     error_messages = {
-        "invalid_login": "用户名或密码不正确。连续输错 5 次，账号将被锁定 15 分钟。",
+        "invalid_login": "用户名或密码不正确。同一账号在同一网络地址上连续输错 5 次，将在该地址锁定 15 分钟。",
         "inactive": "该账号已停用。",
     }
 

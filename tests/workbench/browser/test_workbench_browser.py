@@ -268,6 +268,6 @@ def test_login_is_locked_after_five_wrong_passwords(page, shot):
     assert response.ok
     shot(page, "still-logged-out")
 
-    login(page, "county_yl")  # the lock is per account, not per address
+    login(page, "county_yl")  # the lock is per account and address: another account here still logs in
     expect(page.locator("#whoami")).to_contain_text("county_yl")
     shot(page, "other-account-logs-in")

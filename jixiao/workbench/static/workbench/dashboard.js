@@ -1,4 +1,6 @@
 // Dashboard charts: data comes from the page (json_script), computed by the server's selectors.
+// Tooltips are drawn on the canvas ("richText"): ECharts' HTML tooltips carry style="" attributes,
+// which the Content-Security-Policy (style-src 'self') refuses.
 (function () {
   var holder = document.getElementById("chart-data");
   if (!holder || typeof echarts === "undefined") return;
@@ -10,7 +12,7 @@
     var chart = echarts.init(el);
     chart.setOption({
       textStyle: font,
-      tooltip: {trigger: "axis", valueFormatter: function (v) { return v == null ? "—" : v + (max === 100 ? "" : "%"); }},
+      tooltip: {trigger: "axis", renderMode: "richText", valueFormatter: function (v) { return v == null ? "—" : v + (max === 100 ? "" : "%"); }},
       grid: {left: 48, right: 16, top: 24, bottom: 80},
       xAxis: {type: "category", data: data.counties, axisLabel: {rotate: 40, interval: 0}},
       yAxis: {type: "value", max: max, name: name},
@@ -25,7 +27,7 @@
   if (pie) {
     var chart = echarts.init(pie);
     chart.setOption({
-      textStyle: font, tooltip: {trigger: "item"}, legend: {bottom: 0},
+      textStyle: font, tooltip: {trigger: "item", renderMode: "richText"}, legend: {bottom: 0},
       color: ["#2e7d32", "#1565c0", "#ef8f00", "#c62828"],
       series: [{type: "pie", radius: ["35%", "65%"], data: data.grades, label: {formatter: "{b}：{c}"}}]
     });
