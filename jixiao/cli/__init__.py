@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import argparse
 
-from jixiao.cli import audit, evaluation, registry, synth, system
+from jixiao.cli import audit, evaluation, regions, registry, synth, system
 
 # Each module adds its sub-commands; the order is the order of `jixiao --help`.
-COMMAND_GROUPS = (evaluation, system, synth, registry, audit)
+COMMAND_GROUPS = (evaluation, system, synth, registry, regions, audit)
 
 
 def build_parser() -> argparse.ArgumentParser:
