@@ -93,3 +93,27 @@ def regions_visible(user):
     if scope.region_path and not scope.assigned_only:
         return Region.objects.filter(path__startswith=scope.region_path)
     return Region.objects.none()
+
+
+def regions_for_filter(user, selected=None) -> list:
+    """The regions a list filter offers: county level and above within the user's scope, plus a county
+    user's own townships (``regions.selectors.region_filter_choices``: a city user gets 19, not 150
+    townships), plus ``selected`` (a region id from the query) when it is a township inside the scope."""
+    from jixiao.regions.models import Region
+    from jixiao.regions.selectors import UPPER_LEVELS, region_filter_choices
+
+    scope = user_scope(user)
+    if scope.assigned_only or not (scope.sees_all or scope.region_path):
+        return []
+    region = Region.objects.filter(pk=scope.region_id).first() if scope.region_id else None
+    choices = list(region_filter_choices(region=region, sees_all=scope.sees_all))
+    try:
+        selected = int(selected) if selected not in (None, "") else None
+    except (TypeError, ValueError):
+        selected = None
+    if selected is not None and all(r.pk != selected for r in choices):
+        extra = regions_visible(user).filter(pk=selected, level__in=(*UPPER_LEVELS, "township")).first()
+        if extra is not None:
+            choices.append(extra)
+            choices.sort(key=lambda r: r.path)
+    return choices

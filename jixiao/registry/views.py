@@ -11,7 +11,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from jixiao.accounts.selectors import regions_visible, user_scope
+from jixiao.accounts.selectors import regions_for_filter, user_scope
 from jixiao.common.pii import mask_phone, mask_resident_id
 from jixiao.registry import selectors, services
 from jixiao.registry.forms import PersonFilterForm, RegistryUploadForm
@@ -25,7 +25,7 @@ def _forbidden(request, reason):
 
 
 def _filters(request):
-    regions = regions_visible(request.user).filter(level__in=["province", "city", "county", "zone", "township"])
+    regions = regions_for_filter(request.user, request.GET.get("region"))
     form = PersonFilterForm(request.GET or None, regions=regions)
     filters = selectors.PersonFilters()
     if form.is_bound and form.is_valid():

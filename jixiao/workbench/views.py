@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views.decorators.http import require_GET, require_POST
 
-from jixiao.accounts.selectors import regions_visible, user_scope
+from jixiao.accounts.selectors import regions_for_filter, user_scope
 from jixiao.changelog.models import ChangeRecord
 from jixiao.common.numbers import fen_to_wan, fmt_fixed, fmt_percent, fmt_wan
 from jixiao.common.problems import InputInvalid
@@ -105,7 +105,7 @@ class _CountedPaginator(Paginator):
 @require_GET
 def project_list(request):
     user = request.user
-    regions = regions_visible(user).filter(level__in=["province", "city", "county", "zone", "township"])
+    regions = regions_for_filter(user, request.GET.get("region"))
     form = ProjectFilterForm(request.GET or None, years=project_selectors.project_years(user=user), regions=regions)
     filters = project_selectors.ProjectFilters()
     if form.is_bound and form.is_valid():
