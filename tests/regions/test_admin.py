@@ -53,3 +53,37 @@ def test_county_reparented_in_admin_takes_its_townships_and_villages_along():
     assert city_sees == {"测试项目-kunming", "测试项目-fumin"}
     record = ChangeRecord.objects.filter(object_type="行政区划", action="update").get()
     assert record.changes["上级区划"] == ["昆明市", "测试市"] and record.actor_label == "admin"
+
+
+def test_admin_shows_why_a_move_is_refused_and_changes_nothing():
+    world = build_world()
+    client = _admin(world)
+    yiliang = world.regions["yiliang"]
+    response = client.post(f"/admin/regions/region/{yiliang.pk}/change/", _form(yiliang, parent=world.regions["yl_town"].pk))
+    assert response.status_code == 200
+    assert "不能把“宜良县”移到它自己或它的下级“匡远街道”之下" in response.content.decode()
+    response = client.post("/admin/regions/region/add/", {
+        "code": "530125001999", "gb_code": "", "name": "新村", "short_name": "", "aliases": "[]", "level": "village",
+        "parent": yiliang.pk, "city_share": "", "county_share": ""})
+    assert response.status_code == 200
+    assert "村/社区的上级应为乡镇/街道，“宜良县”是县（市、区）" in response.content.decode()
+    assert Region.objects.get(pk=yiliang.pk).path == "530000/530100/530125/"
+    assert not Region.objects.filter(code="530125001999").exists()
+    assert not ChangeRecord.objects.filter(object_type="行政区划").exists()
+
+
+def test_admin_add_and_delete_go_through_the_services():
+    world = build_world()
+    client = _admin(world)
+    town = world.regions["yl_town"]
+    response = client.post("/admin/regions/region/add/", {
+        "code": "530125001999", "gb_code": "", "name": "新社区", "short_name": "", "aliases": "[]",
+        "level": "village", "parent": town.pk, "city_share": "", "county_share": ""})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    new = Region.objects.get(code="530125001999")
+    assert new.path == f"{town.path}530125001999/"
+    response = client.post(f"/admin/regions/region/{new.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not Region.objects.filter(code="530125001999").exists()
+    assert list(ChangeRecord.objects.filter(object_type="行政区划").order_by("id").values_list("action", "note")) == [
+        ("create", "系统管理"), ("delete", "系统管理")]
