@@ -174,7 +174,7 @@ def region_update(*, actor, region, note: str = "", **changes):
     if unknown:
         raise TypeError(f"region_update: unknown fields {sorted(unknown)}")
     with transaction.atomic():
-        stored = region_model.objects.select_for_update().select_related("parent").get(pk=region.pk)
+        stored = region_model.objects.select_for_update().get(pk=region.pk)
         before = {k: getattr(stored, k) for k in EDITABLE}
         values = region_values({**before, **changes})
         if values["parent"] is not None:
