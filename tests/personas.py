@@ -1,5 +1,5 @@
-"""A small invented world for access tests: regions below two counties, one project per region
-level, and one user per role (Healthchecks-style personas)."""
+"""A small invented world for access tests: two counties, a real township and village of 宜良县, one
+project per region level, and one user per role (Healthchecks-style personas)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from jixiao.regions.models import Region
 from tests.factories import sample_project
 
 PASSWORD = "Persona-pass-2026"
+YL_TOWN = "530125001"  # 匡远街道
+YL_VILLAGE = "530125001002"  # 清远社区居民委员会
 
 
 def store(project_input) -> Project:
@@ -60,8 +62,9 @@ def build_world() -> World:
     kunming = Region.objects.get(code="530100")
     yiliang = Region.objects.get(code="530125")
     fumin = Region.objects.get(code="530124")
-    town = Region.objects.create(code="T-YL-01", name="测试街道", level=Region.Level.TOWNSHIP, parent=yiliang)
-    village = Region.objects.create(code="T-YL-01-01", name="测试社区", level=Region.Level.VILLAGE, parent=town)
+    # real township and village rows of 宜良县 (NBS 2023, loaded by the regions data migration)
+    town = Region.objects.get(code=YL_TOWN)
+    village = Region.objects.get(code=YL_VILLAGE)
     world.regions = {"kunming": kunming, "yiliang": yiliang, "fumin": fumin, "yl_town": town, "yl_village": village}
     for key, region in world.regions.items():
         world.projects[key] = store(sample_project(

@@ -59,8 +59,8 @@ def _web_registry_import(opener, base, tmp_path):
     `jixiao serve` started; its page (/jobs/<id>/) shows the progress and then the result."""
     from tests.registry.test_import import make_id, row, write_csv
 
-    rows = [row(姓名=f"网页导入{i}", 身份证号=make_id(seq=f"{700 + i}"), 户籍地区划代码="530125004005") for i in range(30)]
-    rows.append(row(姓名="外县", 身份证号=make_id(seq="799"), 户籍地区划代码="530124004005"))
+    rows = [row(姓名=f"网页导入{i}", 身份证号=make_id(seq=f"{700 + i}"), 户籍地区划代码="530125001005") for i in range(30)]
+    rows.append(row(姓名="外县", 身份证号=make_id(seq="799"), 户籍地区划代码="530124001004"))
     path = write_csv(tmp_path / "网页名册.csv", rows)
     form = opener.open(f"{base}/registry/import/", timeout=30).read().decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)

@@ -179,6 +179,31 @@ def regions_offered(user):
     return Region.objects.none()
 
 
+def regions_for_filter(user, selected=None) -> list:
+    """The regions a list filter offers: county level and above within what the user may pick, plus a
+    county user's own townships (``regions.selectors.region_filter_choices``: a city user gets 19, not 150
+    townships), plus ``selected`` (a region id from the query) when it is a township they may pick."""
+    from jixiao.regions.models import Region
+    from jixiao.regions.selectors import UPPER_LEVELS, region_filter_choices
+
+    scope = user_scope(user)
+    everything = scope.role == Role.ADMIN
+    if not (everything or scope.region_path):
+        return []
+    region = Region.objects.filter(pk=scope.region_id).first() if scope.region_id else None
+    choices = list(region_filter_choices(region=region, sees_all=everything))
+    try:
+        selected = int(selected) if selected not in (None, "") else None
+    except (TypeError, ValueError):
+        selected = None
+    if selected is not None and all(r.pk != selected for r in choices):
+        extra = regions_offered(user).filter(pk=selected, level__in=(*UPPER_LEVELS, "township")).first()
+        if extra is not None:
+            choices.append(extra)
+            choices.sort(key=lambda r: r.path)
+    return choices
+
+
 def role_label(user) -> str:
     return user_scope(user).role_label
 

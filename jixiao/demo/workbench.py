@@ -47,12 +47,15 @@ def demo_is_loaded() -> bool:
 
 def _demo_regions():
     from jixiao.regions.models import Region
+    from jixiao.regions.services import region_create
 
     county = Region.objects.get(code="530125")
-    township, _ = Region.objects.get_or_create(code=DEMO_TOWNSHIP[0], defaults={
-        "gb_code": DEMO_TOWNSHIP[0], "name": DEMO_TOWNSHIP[1], "level": Region.Level.TOWNSHIP, "parent": county})
-    Region.objects.get_or_create(code=DEMO_VILLAGE[0], defaults={
-        "gb_code": DEMO_VILLAGE[0], "name": DEMO_VILLAGE[1], "level": Region.Level.VILLAGE, "parent": township})
+    township = Region.objects.filter(code=DEMO_TOWNSHIP[0]).first() or region_create(
+        actor=None, code=DEMO_TOWNSHIP[0], gb_code=DEMO_TOWNSHIP[0], name=DEMO_TOWNSHIP[1],
+        level=Region.Level.TOWNSHIP, parent=county, note="演示数据")
+    if not Region.objects.filter(code=DEMO_VILLAGE[0]).exists():
+        region_create(actor=None, code=DEMO_VILLAGE[0], gb_code=DEMO_VILLAGE[0], name=DEMO_VILLAGE[1],
+                      level=Region.Level.VILLAGE, parent=township, note="演示数据")
 
 
 def _demo_registry(folder: Path) -> None:

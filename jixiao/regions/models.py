@@ -4,9 +4,10 @@ from django.db import models
 class Region(models.Model):
     """A node of the administrative tree 省 → 市 → 县级 → 乡镇/街道 → 村/社区.
 
-    ``code`` is the GB/T 2260 code where one exists (6 digits for counties, 9 for townships,
-    12 for villages); functional zones without one get an internal code. ``path`` holds the
-    codes from the root down so a subtree is one prefix query.
+    ``code`` is the GB/T 2260 code where one exists (6 digits for counties; 9 for townships and 12
+    for villages as in the NBS 统计用区划代码); functional zones without one get an internal code.
+    ``path`` holds the codes from the root down so a subtree is one prefix query; it is written
+    only by ``jixiao.regions.services`` (which rewrites a moved region's whole subtree).
     """
 
     class Level(models.TextChoices):
@@ -29,6 +30,10 @@ class Region(models.Model):
     # 市、县分担比例 for city/county cost-shared benefits (seed 001): city share out of 10.
     city_share = models.PositiveSmallIntegerField("市级分担（成）", null=True, blank=True)
     county_share = models.PositiveSmallIntegerField("县级分担（成）", null=True, blank=True)
+    # Set by a load of the NBS tree that covered this county-level unit whole: from then on an unknown
+    # 9- (12-) digit code under it is refused instead of falling back to this region.
+    townships_loaded = models.BooleanField("乡镇/街道已全部载入", default=False, editable=False)
+    villages_loaded = models.BooleanField("村/社区已全部载入", default=False, editable=False)
 
     class Meta:
         verbose_name = "行政区划"
@@ -38,8 +43,15 @@ class Region(models.Model):
     def __str__(self):
         return self.name
 
+    def expected_path(self) -> str:
+        return (self.parent.path if self.parent_id else "") + self.code + "/"
+
     def save(self, *args, **kwargs):
-        self.path = (self.parent.path if self.parent_id else "") + self.code + "/"
+        # Paths are maintained by jixiao.regions.services (which also moves the subtree along and
+        # records the change); a save that would leave the tree inconsistent is refused, not repaired.
+        if self.path != self.expected_path():
+            raise ValueError(f"区划“{self.name}”的路径与上级不一致：请用 jixiao.regions.services 的 "
+                             "region_create / region_update 写入区划")
         super().save(*args, **kwargs)
 
     @property

@@ -158,16 +158,12 @@ def default_error_path(source: Path) -> Path:
     return source.with_name(f"{source.stem}.错误报告")
 
 
-def region_codes() -> dict[str, tuple[int, str]]:
-    """Every numeric code of the region table (GB/T 2260 codes, former codes) → (id, path)."""
-    from jixiao.regions.models import Region
+def region_codes() -> dict[str, tuple]:
+    """Every numeric code of the region table → (id, path), with what is loaded below each county
+    (see ``regions.selectors.region_code_index``)."""
+    from jixiao.regions.selectors import region_code_index
 
-    by_code: dict[str, tuple[int, str]] = {}
-    for pk, code, gb_code, aliases, path in Region.objects.values_list("pk", "code", "gb_code", "aliases", "path"):
-        for key in (code, gb_code, *[a for a in aliases if a.isdigit()]):
-            if key and key.isdigit():
-                by_code.setdefault(key, (pk, path))
-    return by_code
+    return region_code_index()
 
 
 # What a row may change of a person already registered: (field, label, tuple, position in it).

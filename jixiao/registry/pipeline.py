@@ -38,9 +38,16 @@ class Stamp(NamedTuple):
     now: str
 
 
-def region_lookup(by_code: dict[str, tuple[int, str]]):
-    """code → (region id, path) by the longest known prefix (12, 9, then 6 digits), memoised."""
-    cache: dict[str, tuple[int, str] | None] = {}
+_LOADED_LEVEL = ((9, "乡镇/街道"), (12, "村/社区"))
+
+
+def region_lookup(by_code: dict[str, tuple]):
+    """code → (region id, path) by the longest known prefix (12, 9, then 6 digits), memoised.
+
+    Where the county's township (village) level is loaded whole — its entry in ``by_code`` carries the
+    code lengths loaded below it (``regions.selectors.region_code_index``) — an unknown 9- (12-) digit
+    code does not fall back to a shorter prefix: the result is the message saying so (a str)."""
+    cache: dict[str, tuple | str | None] = {}
 
     def resolve(code: str):
         try:
@@ -51,6 +58,12 @@ def region_lookup(by_code: dict[str, tuple[int, str]]):
                 if len(code) >= length and code[:length] in by_code:
                     found = by_code[code[:length]]
                     break
+            county = by_code.get(code[:6]) if found is not None and len(code) > 6 else None
+            if county is not None and len(county) > 2:
+                for length, label in _LOADED_LEVEL:
+                    if length in county[3] and len(code) >= length and code[:length] not in by_code:
+                        found = f"户籍地区划代码“{code}”不在区划表中：{county[2]}的{label}代码已载入，请核对"
+                        break
             cache[code] = found
             return found
 
@@ -82,8 +95,8 @@ class _Screen:
         seen, resolve, scope = self.seen, self.resolve, self.scope_path
         for r in records:
             region = resolve(r.region_code)
-            if region is None:
-                problems.append(RowProblem(r.row, "户籍地区划代码", r.region_code,
+            if region is None or isinstance(region, str):
+                problems.append(RowProblem(r.row, "户籍地区划代码", r.region_code, region or
                                            f"区划代码“{r.region_code}”不在区划表中（连所属县级区划也没有）"))
                 continue
             if scope is not None and not region[1].startswith(scope):

@@ -1,8 +1,8 @@
 """Invented Kunming-like registries for tests, demos and benchmarks (never real people).
 
-Deterministic for a seed: valid resident IDs across all ages (born 1925–2023), Kunming county
-codes with invented townships and villages (12-digit codes under real county codes), the usual
-category and level mix, some cancelled certificates with their reasons."""
+Deterministic for a seed: valid resident IDs across all ages (born 1925–2023), real Kunming village
+codes (the NBS 2023 tree jixiao ships: an invented code would be refused once a county's villages are
+loaded), the usual category and level mix, some cancelled certificates with their reasons."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from jixiao.common.safe_files import csv_writer, xlsx_workbook
+from jixiao.regions.nbs import shipped_villages
 from jixiao.registry.columns import CATEGORY_NAMES, LEVEL_NAMES, REGISTRY_COLUMNS
 from jixiao.registry.ids import check_digit
 
@@ -30,7 +31,10 @@ VILLAGES_PER_TOWNSHIP = 12
 
 
 def village_code(county: str, township: int, village: int) -> str:
-    return f"{county}{township:03d}{village:03d}"
+    """A real village/community code of the county (NBS 2023, the shipped subset): the places are real,
+    the people invented. Picked by (township, village) so the random stream is the same as before."""
+    villages = shipped_villages(county)
+    return villages[((township - 1) * VILLAGES_PER_TOWNSHIP + village - 1) % len(villages)]
 
 
 def synth_registry_rows(n: int, seed: int, *, today: date | None = None) -> Iterator[list[str]]:

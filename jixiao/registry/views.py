@@ -27,7 +27,7 @@ def _forbidden(request, reason):
 
 
 def _filters(request):
-    regions = permissions.regions_offered(request.user).filter(level__in=["province", "city", "county", "zone", "township"])
+    regions = permissions.regions_for_filter(request.user, request.GET.get("region"))
     form = PersonFilterForm(request.GET or None, regions=regions)
     filters = selectors.PersonFilters()
     if form.is_bound and form.is_valid():

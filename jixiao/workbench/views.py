@@ -110,7 +110,7 @@ class _CountedPaginator(Paginator):
 @require_GET
 def project_list(request):
     user = request.user
-    regions = permissions.regions_offered(user).filter(level__in=["province", "city", "county", "zone", "township"])
+    regions = permissions.regions_for_filter(user, request.GET.get("region"))
     form = ProjectFilterForm(request.GET or None, years=project_selectors.project_years(user=user), regions=regions,
                              grades=evaluation_selectors.grades_offered(user=user))
     filters = project_selectors.ProjectFilters()

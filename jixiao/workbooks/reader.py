@@ -403,6 +403,10 @@ class _WorkbookReader:
         for r in rows:
             typed = r.cells["区划"]
             entry = self.region(SHEET_ALLOCATIONS, r.number, "区划", typed) if typed else None
+            if entry is not None and entry.level in ("township", "village"):  # funds go to county-level units
+                self.problem(SHEET_ALLOCATIONS, r.number, "区划", f"“{typed}”是乡镇/街道或村/社区（{entry.name}）："
+                             "资金分配到县（市、区）或功能区，请填写县（市、区）名称或6位区划代码")
+                entry = None
             codes[r.number] = entry.code if entry else None
             allocations.append(Allocation(
                 region_name=_region_name(typed or "", entry), region_code=codes[r.number] or "",

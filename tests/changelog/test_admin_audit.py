@@ -36,13 +36,13 @@ def test_region_edit_in_admin_is_audited(world):
     town = world.regions["yl_town"]
     url = f"/admin/regions/region/{town.pk}/change/"
     form = client.get(url).content.decode()
-    assert "测试街道" in form
-    response = client.post(url, {"code": town.code, "gb_code": "", "name": "测试镇", "short_name": "", "aliases": "[]",
-                                 "level": "township", "parent": world.regions["yiliang"].pk,
+    assert "匡远街道" in form
+    response = client.post(url, {"code": town.code, "gb_code": town.gb_code, "name": "匡远镇", "short_name": "",
+                                 "aliases": "[]", "level": "township", "parent": world.regions["yiliang"].pk,
                                  "city_share": "", "county_share": ""})
     assert response.status_code == 302, response.content.decode()[:2000]
     record = ChangeRecord.objects.filter(object_type="行政区划", action="update").get()
-    assert record.changes["名称"] == ["测试街道", "测试镇"] and record.actor_label == "admin"
+    assert record.changes == {"名称": ["匡远街道", "匡远镇"]} and record.actor_label == "admin"
 
 
 def test_region_renamed_in_admin_shows_at_once_on_cached_dashboards(world):

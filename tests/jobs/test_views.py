@@ -123,7 +123,7 @@ def test_running_job_page_polls_shows_progress_and_cancels(world, settings):
 
 def test_api_registry_import(world, tmp_path, run_jobs_here):
     client = _client(world, "county_fm", api=True)
-    rows = [row(姓名="接口甲", 身份证号=make_id(seq="301"), 户籍地区划代码="530124002003"),
+    rows = [row(姓名="接口甲", 身份证号=make_id(seq="301"), 户籍地区划代码="530124001003"),
             row(姓名="接口乙", 身份证号=make_id(seq="302"), 户籍地区划代码="530125002003")]  # 宜良：not theirs
     path = write_csv(tmp_path / "接口名册.csv", rows)
     with run_jobs_here(), open(path, "rb") as handle:

@@ -144,8 +144,8 @@ def _pids_in(text: str, pattern: str) -> list[int]:
 
 
 def test_serve_runs_an_api_import_with_its_worker_and_stops_it(target, tmp_path):
-    rows = [row(姓名=f"后台{i}", 身份证号=make_id(seq=f"{400 + i}"), 户籍地区划代码="530125004005") for i in range(40)]
-    rows.append(row(姓名="坏号", 身份证号="12345", 户籍地区划代码="530125004005"))
+    rows = [row(姓名=f"后台{i}", 身份证号=make_id(seq=f"{400 + i}"), 户籍地区划代码="530125003004") for i in range(40)]
+    rows.append(row(姓名="坏号", 身份证号="12345", 户籍地区划代码="530125003004"))
     path = write_csv(tmp_path / "后台名册.csv", rows)
     server = Server(target, tmp_path)
     try:
@@ -193,7 +193,7 @@ def test_killed_worker_rolls_back_and_the_job_fails(target, tmp_path):
         assert _task_status(target, running["id"]) == "FAILED"
         # the supervisor started a new runner: the next import runs
         small = write_csv(tmp_path / "小名册.csv", [row(姓名="之后", 身份证号=make_id(seq="501"),
-                                                       户籍地区划代码="530125004005")])
+                                                       户籍地区划代码="530125003004")])
         after = server.wait(server.import_file(small)["id"], lambda j: j["status"] not in ("queued", "running"))
         assert after["status"] == "done" and target.count("registry_person") == 1
     finally:

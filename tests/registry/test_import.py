@@ -59,7 +59,7 @@ def test_valid_row_imported_with_derived_fields(tmp_path):
     assert (result.created, result.rejected, result.exit_status) == (1, 0, 0)
     person = Person.objects.get()
     assert person.sex == "男" and person.birth_date == date(1980, 1, 1)  # 17th digit 3: odd, male
-    assert person.region.code == "530125" and person.region_code == "530125001002"
+    assert person.region.code == "530125001002" and person.region_code == "530125001002"  # the village itself
     cert = Certificate.objects.get()
     assert cert.number == make_id() + "43" and (cert.category, cert.level, cert.generation) == (4, 3, 3)
     assert cert.issued_on == date(2020, 5, 6) and cert.status == "valid"

@@ -140,9 +140,9 @@ def test_web_import_is_a_job_scoped_with_progress_and_error_report(world, tmp_pa
     from jixiao.jobs.storage import job_folder
 
     client = client_for(world, "county_fm")
-    rows = [row(姓名="新人甲", 身份证号=make_id(seq="201"), 户籍地区划代码="530124002003"),
+    rows = [row(姓名="新人甲", 身份证号=make_id(seq="201"), 户籍地区划代码="530124001003"),
             row(姓名="新人乙", 身份证号=make_id(seq="202"), 户籍地区划代码="530125002003"),  # 宜良：not theirs
-            row(姓名="新人丙", 身份证号="坏号", 户籍地区划代码="530124002003")]
+            row(姓名="新人丙", 身份证号="坏号", 户籍地区划代码="530124001003")]
     path = write_csv(tmp_path / "新名册.csv", rows)
     with run_jobs_here(), open(path, "rb") as handle:
         response = client.post("/registry/import/", {"file": handle})
