@@ -9,7 +9,7 @@ import pytest
 
 from jixiao.cli import main
 from tests.bombs import encrypted_xlsx, far_cell_xlsx, inflating_xlsx, renamed_docx
-from tests.workbooks.test_bounded_inputs import many_problems_workbook
+from tests.workbooks.sheets import many_problems_workbook
 
 
 def _not_a_zip(path):

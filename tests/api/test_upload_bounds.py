@@ -9,7 +9,7 @@ import pytest
 
 from tests.api.test_views import _client, _upload, world  # noqa: F401 (fixture)
 from tests.bombs import far_cell_xlsx, inflating_xlsx
-from tests.workbooks.test_bounded_inputs import many_problems_workbook
+from tests.workbooks.sheets import many_problems_workbook
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from jixiao.audit import services
 from jixiao.reports.docx_report import render_report
 from jixiao.scoring.engine import evaluate
 from jixiao.scoring.figures import build_figures
-from tests.audit.test_planted_findings import CLEAN, plant
+from tests.audit.planted import CLEAN, plant
 from tests.factories import sample_project
 
 pytestmark = pytest.mark.django_db

@@ -17,7 +17,7 @@ from jixiao.projects.models import Project
 from jixiao.workbooks.services import workbook_read_for_store
 from jixiao.workbooks.writer import write_workbook
 from tests.factories import sample_project
-from tests.workbooks.test_workbook import build_xlsx, load_sheets, set_info
+from tests.workbooks.sheets import build_xlsx, load_sheets, set_info
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ import pytest
 from jixiao.projects.models import Project
 from tests.bombs import encrypted_xlsx, far_cell_xlsx
 from tests.workbench.test_pages import login
-from tests.workbooks.test_bounded_inputs import many_problems_workbook
+from tests.workbooks.sheets import many_problems_workbook
 
 pytestmark = pytest.mark.django_db
 

@@ -4,17 +4,16 @@ raised as InputUnreadable), and lists at most JIXIAO_PROBLEMS_MAX_LISTED problem
 from __future__ import annotations
 
 import dataclasses
-from decimal import Decimal
 
 import pytest
 
 from jixiao.common.problems import InputInvalid, InputUnreadable
-from jixiao.scoring.inputs import FundSource
 from jixiao.workbooks import reader
 from jixiao.workbooks.reader import read_workbook
 from jixiao.workbooks.writer import write_workbook
 from tests.bombs import encrypted_xlsx, far_cell_xlsx, inflating_xlsx, lying_dimension_xlsx, renamed_docx
 from tests.factories import sample_project
+from tests.workbooks.sheets import many_problems_workbook
 
 
 @pytest.fixture
@@ -63,15 +62,6 @@ def test_limits_come_from_settings(tmp_path, settings):
     settings.JIXIAO_LIMITS = dataclasses.replace(settings.JIXIAO_LIMITS, workbook_max_rows=5_000,
                                                  workbook_max_bytes=1_000)
     assert unreadable(path).message.startswith("文件有 ")
-
-
-def many_problems_workbook(tmp_path, bad_rows: int = 30):
-    project = sample_project()
-    project.fund_sources = [FundSource("天上掉的", Decimal(1), Decimal(1)) for _ in range(bad_rows)]
-    project.policies[0].title = ""  # one problem in another sheet, listed first
-    path = tmp_path / "坏.xlsx"
-    write_workbook(path, project)
-    return path
 
 
 def test_problem_list_is_capped_and_the_rest_counted_per_sheet_and_column(tmp_path, settings):

@@ -14,8 +14,6 @@ from decimal import Decimal as D
 from pathlib import Path
 
 import pytest
-import xlsxwriter
-from python_calamine import CalamineWorkbook
 
 from jixiao.common.problems import InputInvalid, Problem
 from jixiao.scoring.engine import evaluate
@@ -33,62 +31,15 @@ from jixiao.workbooks.reader import read_workbook
 from jixiao.workbooks.schema import INFO_KEYS, NARRATIVE_KEYS, SHEETS
 from jixiao.workbooks.writer import GUIDE_SHEET, write_workbook
 from tests.factories import sample_project
+from tests.workbooks.sheets import build_xlsx, info_row, load_sheets, set_cell, set_info
 
 # --- helpers -------------------------------------------------------------------------------
-
-
-def load_sheets(path: Path) -> dict[str, list[list]]:
-    workbook = CalamineWorkbook.from_path(str(path))
-    return {name: workbook.get_sheet_by_name(name).to_python(skip_empty_area=False) for name in workbook.sheet_names}
-
-
-def build_xlsx(path: Path, sheets: dict[str, list[list]]) -> Path:
-    """An .xlsx holding exactly these cell values (dates as real Excel dates)."""
-    workbook = xlsxwriter.Workbook(str(path))
-    date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
-    for name, rows in sheets.items():
-        worksheet = workbook.add_worksheet(name)
-        for r, values in enumerate(rows):
-            for c, value in enumerate(values):
-                if value is None or value == "":
-                    continue
-                if isinstance(value, bool):
-                    worksheet.write_boolean(r, c, value)
-                elif isinstance(value, int | float):
-                    worksheet.write_number(r, c, value)
-                elif isinstance(value, date | datetime):
-                    worksheet.write_datetime(r, c, value, date_format)
-                else:
-                    worksheet.write_string(r, c, str(value))
-    workbook.close()
-    return path
 
 
 def sample_sheets(tmp_path: Path, project: ProjectInput | None = None) -> dict[str, list[list]]:
     good = tmp_path / "good.xlsx"
     write_workbook(good, project or sample_project())
     return load_sheets(good)
-
-
-def set_cell(sheets, sheet: str, row: int, column: str, value) -> None:
-    """Set the cell in Excel row ``row`` (header = 1) under header ``column``."""
-    rows = sheets[sheet]
-    col = rows[0].index(column)
-    while len(rows) < row:
-        rows.append([])
-    values = rows[row - 1]
-    values.extend([""] * (col + 1 - len(values)))
-    values[col] = value
-
-
-def info_row(sheets, key: str) -> int:
-    return next(i for i, values in enumerate(sheets["项目信息"], start=1) if values and values[0] == key)
-
-
-def set_info(sheets, key: str, value) -> int:
-    row = info_row(sheets, key)
-    set_cell(sheets, "项目信息", row, "内容", value)
-    return row
 
 
 def read_sheets(tmp_path: Path, sheets, **kwargs) -> ProjectInput:
