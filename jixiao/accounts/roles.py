@@ -35,3 +35,7 @@ MANAGES_PROJECTS = frozenset({Role.ADMIN, Role.CITY, Role.COUNTY, Role.TOWNSHIP,
 SCORES_PROJECTS = MANAGES_PROJECTS | {Role.EVALUATOR}
 # Who may see resident ID and phone numbers unmasked (beneficiary registry).
 SEES_PERSONAL_DATA = frozenset({Role.ADMIN, Role.COUNTY, Role.TOWNSHIP, Role.VILLAGE})
+# Who may import registry files (within their region; 系统管理员 everywhere). An import compares whole ID
+# numbers with the registry and reports each row's outcome, so a role that sees masked numbers only would
+# get an unrecorded way to test guessed IDs: only roles that see personal data import.
+IMPORTS_REGISTRY = frozenset({Role.ADMIN, Role.COUNTY, Role.TOWNSHIP, Role.VILLAGE})

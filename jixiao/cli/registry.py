@@ -22,24 +22,23 @@ def cmd_import(args) -> int:
 
     from jixiao.registry.importer import progress_file_writer, registry_import
 
-    actor = scope_path = None
+    actor = None  # the command line without --actor: the administrator's tool, every region
     if args.actor:
         from jixiao.accounts.selectors import user_scope
+        from jixiao.registry.selectors import may_import
 
         actor = get_user_model().objects.filter(username=args.actor).first()
         if actor is None:
             print(f"没有用户“{args.actor}”", file=sys.stderr)
             return 2
-        scope = user_scope(actor)
-        if not scope.sees_all:
-            if not scope.manages_projects or not scope.region_path:
-                print(f"用户“{args.actor}”（{scope.role_label}）不能导入名册", file=sys.stderr)
-                return 2
-            scope_path = scope.region_path
+        if not may_import(actor):
+            print(f"用户“{args.actor}”（{user_scope(actor).role_label}）不能导入名册", file=sys.stderr)
+            return 2
     progress = progress_file_writer(_Path(args.progress)) if args.progress else None
     try:
+        # the actor's region limits what the rows may create or change (registry_import derives it)
         result = registry_import(args.file, actor=actor, dry_run=args.dry_run, strict=args.strict,
-                                 errors_path=args.errors, progress=progress, scope_path=scope_path)
+                                 errors_path=args.errors, progress=progress)
     except FileUnreadable as exc:
         print(f"无法导入：{exc}", file=sys.stderr)
         if args.remove_source:
@@ -73,7 +72,8 @@ def register(sub) -> None:
     p.add_argument("--dry-run", action="store_true", help="只校验（含与登记库比对），不写入")
     p.add_argument("--strict", action="store_true", help="有任何一行被拒绝就全部不导入")
     p.add_argument("--errors", help="错误报告路径（生成 路径.csv 和 路径.xlsx；默认在名册旁边）")
-    p.add_argument("--actor", help="以该用户的身份和辖区导入（网页导入使用；默认为命令行，不限辖区）")
+    p.add_argument("--actor", help="以该用户的身份和辖区导入：只能新增、更改登记在其辖区内且新户籍地也在其辖区内的人员"
+                                   "（网页导入使用）；不给出时为命令行（系统管理员的工具），不限辖区")
     p.add_argument("--progress", help=argparse.SUPPRESS)  # written by the web page's background import
     p.add_argument("--remove-source", action="store_true", help=argparse.SUPPRESS)  # the web job's private copy
     p.set_defaults(func=cmd_import)

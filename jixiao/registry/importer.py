@@ -241,6 +241,29 @@ def _existing(id_numbers: list[str]) -> dict[str, dict]:
     return found
 
 
+# A row about a person the registry holds outside the importer's region: refused, and the reason says
+# nothing of what the registry holds (not the name, region, phone or certificate) — only what to do.
+OUTSIDE_SCOPE = ("该身份证号的人员不在您的辖区内登记，本行未导入；如其户籍已迁入本辖区，请由原辖区或上级办理迁移")
+
+
+def import_scope(actor) -> str | None:
+    """The region path a registry import by ``actor`` is limited to; ``None`` means every region.
+
+    ``actor=None`` is the command line without ``--actor`` (the administrator's tool): unrestricted.
+    Any other actor imports only if their role may (``roles.IMPORTS_REGISTRY``), and only within their
+    region unless they see everything. Raises ``RegistryDenied`` otherwise."""
+    from jixiao.accounts.selectors import user_scope
+    from jixiao.registry.selectors import may_import
+    from jixiao.registry.services import RegistryDenied
+
+    if actor is None:
+        return None
+    scope = user_scope(actor)
+    if not may_import(actor):
+        raise RegistryDenied(f"您的角色（{scope.role_label}）不能导入名册")
+    return None if scope.sees_all else scope.region_path
+
+
 def _compare(row: int, person: tuple, cert: tuple, held: dict) -> tuple[tuple | None, dict]:
     """(conflict as a problem, or None; field changes label → [old, new]) of a row against the registry."""
     if held["name"] != person[P.NAME]:
@@ -264,13 +287,15 @@ def _compare(row: int, person: tuple, cert: tuple, held: dict) -> tuple[tuple | 
     return None, diff
 
 
-def registry_import(path, *, actor=None, dry_run: bool = False, strict: bool = False, errors_path=None,
+def registry_import(path, *, actor, dry_run: bool = False, strict: bool = False, errors_path=None,
                     progress: Callable[[int, int | None], None] | None = None, today: date | None = None,
-                    scope_path: str | None = None, parallel: bool = True) -> ImportResult:
-    """Import a registry file. Raises FileUnreadable when the file cannot be used at all.
+                    parallel: bool = True) -> ImportResult:
+    """Import a registry file. Raises FileUnreadable when the file cannot be used at all, and
+    RegistryDenied when ``actor`` may not import.
 
-    ``scope_path``: only rows whose region lies under this region path are accepted (web imports
-    by a county or township user); ``None`` accepts every known region (the command line).
+    The actor decides the scope (``import_scope``): a row may create or change a person only if the
+    person's region in the registry and the row's region both lie in the actor's region; ``actor=None``
+    (the command line without ``--actor``) accepts every known region.
     ``parallel``: read and check the file in a worker process while this one writes."""
     from jixiao.changelog.models import ChangeRecord
     from jixiao.changelog.services import change_record
@@ -279,11 +304,12 @@ def registry_import(path, *, actor=None, dry_run: bool = False, strict: bool = F
     source = Path(path)
     if not source.is_file():
         raise FileUnreadable(f"找不到文件“{source}”")
+    scope_path = import_scope(actor)
     today = today or timezone.localdate()
     result = ImportResult(file_name=source.name, dry_run=dry_run, strict=strict)
-    actor_label = getattr(actor, "get_username", lambda: "")() or "命令行"
-    actor = actor if getattr(actor, "pk", None) else None
+    actor_label = actor.get_username() if actor is not None else "命令行"
     by_code = region_codes()
+    held_paths = _region_paths() if scope_path is not None else None
     sink = _ProblemSink()
     messages = None
     collecting = gc.isenabled()
@@ -313,7 +339,8 @@ def registry_import(path, *, actor=None, dry_run: bool = False, strict: bool = F
                     writer.insert(persons, certificates)
                     result.created += len(persons)
                 else:
-                    _merge(persons, certificates, rows, result, sink, writer, actor, actor_label, batch.pk, now)
+                    _merge(persons, certificates, rows, result, sink, writer, actor, actor_label, batch.pk, now,
+                           scope_path, held_paths)
                 if progress:
                     progress(result.rows, max(total or 0, result.rows) or None)
             writer.finish()
@@ -354,9 +381,20 @@ def registry_import(path, *, actor=None, dry_run: bool = False, strict: bool = F
     return result
 
 
+def _region_paths() -> dict[int, str]:
+    """Region id → path, for checking where the registry holds a person."""
+    from jixiao.regions.models import Region
+
+    return dict(Region.objects.values_list("pk", "path"))
+
+
 def _merge(persons: list[tuple], certificates: list[tuple], rows: list[int], result: ImportResult, sink: _ProblemSink,
-           writer: _Writer, actor, actor_label: str, batch_id: int, now) -> None:
-    """A chunk against a registry that already holds people: insert the new, update the changed."""
+           writer: _Writer, actor, actor_label: str, batch_id: int, now, scope_path: str | None = None,
+           held_paths: dict[int, str] | None = None) -> None:
+    """A chunk against a registry that already holds people: insert the new, update the changed.
+
+    With ``scope_path``, a person the registry holds outside it is not touched and the row is refused
+    before it is compared (the comparison's messages quote what the registry holds)."""
     if not persons:
         return
     held = _existing([p[P.ID] for p in persons])
@@ -367,6 +405,9 @@ def _merge(persons: list[tuple], certificates: list[tuple], rows: list[int], res
         if existing is None:
             new_persons.append(person)
             new_certificates.append(cert)
+            continue
+        if scope_path is not None and not held_paths.get(existing["region_id"], "").startswith(scope_path):
+            sink.add((row, "身份证号", person[P.ID], OUTSIDE_SCOPE))
             continue
         conflict, diff = _compare(row, person, cert, existing)
         if conflict:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.http import Http404
 
+from jixiao.accounts.roles import IMPORTS_REGISTRY
 from jixiao.accounts.selectors import user_scope
 from jixiao.common.pii import mask_phone, mask_resident_id, mask_text
 from jixiao.regions.models import Region
@@ -35,6 +36,12 @@ def registry_visible_to(user) -> bool:
 
 def may_unmask(user) -> bool:
     return user_scope(user).sees_personal_data
+
+
+def may_import(user) -> bool:
+    """May the user import registry files (``roles.IMPORTS_REGISTRY``, and a region unless they see all)?"""
+    scope = user_scope(user)
+    return scope.role in IMPORTS_REGISTRY and (scope.sees_all or bool(scope.region_path))
 
 
 def person_get_visible(*, user, pk) -> Person:

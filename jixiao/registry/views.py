@@ -49,7 +49,8 @@ def person_list(request):
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "rows": rows, "query": query.urlencode(),
-               "may_unmask": selectors.may_unmask(request.user), "scope": user_scope(request.user)}
+               "may_unmask": selectors.may_unmask(request.user), "may_import": selectors.may_import(request.user),
+               "scope": user_scope(request.user)}
     template = "registry/_person_table.html" if request.htmx else "registry/person_list.html"
     return render(request, template, context)
 
@@ -98,7 +99,7 @@ def export(request):
 @login_required
 def import_start(request):
     scope = user_scope(request.user)
-    if not scope.manages_projects:
+    if not selectors.may_import(request.user):
         return _forbidden(request, f"您的角色（{scope.role_label}）不能导入名册")
     form = RegistryUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():

@@ -44,6 +44,7 @@ def write_csv(path, rows, encoding="utf-8-sig", header=HEADER):
 
 def run(tmp_path, rows, **kwargs):
     path = write_csv(tmp_path / "名册.csv", rows)
+    kwargs.setdefault("actor", None)
     return registry_import(path, today=TODAY, parallel=False, errors_path=tmp_path / "err", **kwargs)
 
 
@@ -106,7 +107,7 @@ def test_id_stored_as_excel_number_rejected(tmp_path):
     sheet.write_row(1, 0, [values[h] for h in HEADER])
     sheet.write_number(1, 1, float(make_id()[:17] + "0"))  # what Excel keeps of a typed ID
     workbook.close()
-    result = registry_import(path, today=TODAY, parallel=False, errors_path=tmp_path / "err")
+    result = registry_import(path, actor=None, today=TODAY, parallel=False, errors_path=tmp_path / "err")
     found = problems(result)
     assert result.rejected == 1 and "数字格式" in found[0]["原因"] and "已经丢失" in found[0]["原因"]
 
@@ -188,9 +189,13 @@ def test_reimport_changes_nothing(tmp_path):
     assert PersonChange.objects.count() == 0
 
 
-def test_update_recorded_in_history(tmp_path, django_user_model):
+def test_update_recorded_in_history(tmp_path):
+    from jixiao.accounts.services import user_create
+    from jixiao.regions.models import Region
+
     run(tmp_path, [row()])
-    actor = django_user_model.objects.create(username="county_op")
+    actor = user_create(actor=None, username="county_op", password="x", role="county",
+                        region=Region.objects.get(code="530125"), check_password=False)
     result = run(tmp_path, [row(残疾等级="二级", 联系电话="13900002222", 证件状态="注销", 注销原因="迁出")], actor=actor)
     assert result.updated == 1
     cert = Certificate.objects.get()
@@ -237,22 +242,22 @@ def test_gb18030_csv_and_aliases_and_title_rows(tmp_path):
         writer = csv.writer(out)
         writer.writerow(["序号", "姓 名", "公民身份号码", "类别", "等级", "区划代码", "备注"])
         writer.writerow(["1", "测试丙", make_id(), "听力", "2", "530125", "额外列"])
-    result = registry_import(path, today=TODAY, parallel=False)
+    result = registry_import(path, actor=None, today=TODAY, parallel=False)
     assert result.created == 1 and Person.objects.get().name == "测试丙"
 
 
 def test_unreadable_files(tmp_path):
     missing = write_csv(tmp_path / "缺列.csv", [row()], header=["姓名", "身份证号", "残疾等级"])
     with pytest.raises(FileUnreadable, match="残疾类别"):
-        registry_import(missing, today=TODAY, parallel=False)
+        registry_import(missing, actor=None, today=TODAY, parallel=False)
     fake = tmp_path / "假.xlsx"
     fake.write_bytes(b"this is not a workbook")
     with pytest.raises(FileUnreadable, match="不是有效的 Excel"):
-        registry_import(fake, today=TODAY, parallel=False)
+        registry_import(fake, actor=None, today=TODAY, parallel=False)
     other = tmp_path / "名册.doc"
     other.write_text("x")
     with pytest.raises(FileUnreadable, match="不支持"):
-        registry_import(other, today=TODAY)
+        registry_import(other, actor=None, today=TODAY)
 
 
 def test_exit_statuses_through_the_cli(tmp_path, capsys):
@@ -272,11 +277,11 @@ def test_parallel_reader_same_as_inline(tmp_path):
     from jixiao.registry.synth import write_registry
 
     path = write_registry(tmp_path / "synth.csv", 3000, 5)
-    inline = registry_import(path, today=TODAY, parallel=False)
+    inline = registry_import(path, actor=None, today=TODAY, parallel=False)
     rows_inline = sorted(Person.objects.values_list("id_number", "name", "region_id", "birth_date", "sex"))
     certs_inline = sorted(Certificate.objects.values_list("number", "status", "issued_on"))
     Person.objects.all().delete()
-    parallel = registry_import(path, today=TODAY, parallel=True)
+    parallel = registry_import(path, actor=None, today=TODAY, parallel=True)
     assert (inline.created, parallel.created) == (3000, 3000)
     assert sorted(Person.objects.values_list("id_number", "name", "region_id", "birth_date", "sex")) == rows_inline
     assert sorted(Certificate.objects.values_list("number", "status", "issued_on")) == certs_inline
@@ -290,7 +295,7 @@ def test_synth_registry_is_valid_and_deterministic(tmp_path):
     assert any(r[6] == "注销" for r in synth_registry_rows(2000, 3))
     path = write_csv(tmp_path / "s.csv", [dict(zip(HEADER + ["注销日期"], r, strict=True)) for r in first],
                      header=HEADER + ["注销日期"])
-    result = registry_import(path, today=TODAY, parallel=False)
+    result = registry_import(path, actor=None, today=TODAY, parallel=False)
     assert (result.created, result.rejected) == (500, 0)
 
 

@@ -39,7 +39,7 @@ def world(tmp_path):
     codes = {"yiliang": "530125003004", "fumin": "530124001001", "yl_town": "530125001", "yl_village": "530125001002"}
     rows = [row(姓名=f"人员{key}", 身份证号=make_id(seq=f"{100 + i}"), 户籍地区划代码=code, 联系电话=f"1390000{i:04d}")
             for i, (key, code) in enumerate(codes.items())]
-    registry_import(write_csv(tmp_path / "seed.csv", rows), parallel=False)
+    registry_import(write_csv(tmp_path / "seed.csv", rows), actor=None, parallel=False)
     world.persons = {key: Person.objects.get(name=f"人员{key}") for key in codes}
     return world
 
@@ -184,7 +184,7 @@ def test_history_shows_changed_phone_numbers_masked(world, tmp_path, persona):
 
     person = world.persons["yiliang"]
     changed = row(姓名=person.name, 身份证号=person.id_number, 户籍地区划代码="530125003004", 联系电话="13812345678")
-    result = registry_import(write_csv(tmp_path / "更新.csv", [changed]), parallel=False)
+    result = registry_import(write_csv(tmp_path / "更新.csv", [changed]), actor=None, parallel=False)
     assert result.updated == 1
     assert PersonChange.objects.get(person=person, action="update").changes["联系电话"] == ["13900000000", "13812345678"]
     html = client_for(world, persona).get(f"/registry/persons/{person.pk}/").content.decode()
