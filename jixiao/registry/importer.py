@@ -16,9 +16,11 @@ import json
 import os
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from operator import itemgetter
 from pathlib import Path
 
 from django.db import connection, transaction
@@ -26,7 +28,7 @@ from django.utils import timezone
 
 from jixiao.registry import pipeline as P
 from jixiao.registry.columns import CATEGORY_NAMES, GENERATION_NAMES, LEVEL_NAMES, REASON_NAMES, STATUS_NAMES
-from jixiao.registry.models import Certificate, ImportBatch, Person, PersonChange
+from jixiao.registry.models import Certificate, ImportBatch, Person, PersonChange, RegistryTally
 from jixiao.registry.sources import FileUnreadable
 from jixiao.registry.validation import RowProblem
 
@@ -165,6 +167,8 @@ class _Writer:
         self.vendor = connection.vendor
         self.person_table = Person._meta.db_table
         self.cert_table = Certificate._meta.db_table
+        # (region id, category, level, status) → change in persons, written to RegistryTally by finish()
+        self.tally: Counter = Counter()
 
     def lock_and_first_id(self) -> int:
         """Hold the person table for this run and return the first free id (ids are given by the reader)."""
@@ -182,10 +186,13 @@ class _Writer:
             with connection.cursor() as cursor:
                 cursor.execute(f"SELECT setval(pg_get_serial_sequence('{self.person_table}', 'id'), "
                                f"(SELECT COALESCE(MAX(id), 1) FROM {self.person_table}))")
+        tally_apply(self.tally)
 
     def insert(self, persons: list[tuple], certificates: list[tuple]) -> None:
         self._bulk(self.person_table, P.PERSON_COLUMNS, persons)
         self._bulk(self.cert_table, P.CERTIFICATE_COLUMNS, certificates)
+        self.tally.update(zip(map(_REGION, persons), map(_CATEGORY, certificates), map(_LEVEL, certificates),
+                              map(_STATUS, certificates), strict=True))
 
     def _bulk(self, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
         if not rows:
@@ -222,6 +229,41 @@ class _Writer:
                          action=PersonChange.Action.UPDATE, changes=diff)
             for pk, _, _, _, diff in changes
         )
+
+
+_REGION, _CATEGORY, _LEVEL, _STATUS = (itemgetter(P.REGION_ID), itemgetter(P.CATEGORY), itemgetter(P.LEVEL),
+                                       itemgetter(P.STATUS))
+
+
+def tally_apply(deltas: Counter) -> None:
+    """Add the changes in persons per (region, category, level, status) to RegistryTally (a few rows)."""
+    deltas = {key: n for key, n in deltas.items() if n}
+    if not deltas:
+        return
+    rows = {(t.region_id, t.category, t.level, t.status): t for t in
+            RegistryTally.objects.filter(region_id__in={key[0] for key in deltas})}
+    changed, new = [], []
+    for key, n in deltas.items():
+        if key in rows:
+            rows[key].persons += n
+            changed.append(rows[key])
+        else:
+            new.append(RegistryTally(region_id=key[0], category=key[1], level=key[2], status=key[3], persons=n))
+    RegistryTally.objects.bulk_update(changed, ["persons"], batch_size=500)
+    RegistryTally.objects.bulk_create(new, batch_size=500)
+
+
+def registry_tally_rebuild() -> int:
+    """RegistryTally recomputed from the persons and certificates (one GROUP BY); returns the rows written."""
+    from django.db.models import Count
+
+    with transaction.atomic():
+        RegistryTally.objects.all().delete()
+        groups = (Certificate.objects.values_list("person__region_id", "category", "level", "status")
+                  .annotate(n=Count("person_id")).order_by())
+        rows = [RegistryTally(region_id=r, category=c, level=lv, status=st, persons=n) for r, c, lv, st, n in groups]
+        RegistryTally.objects.bulk_create(rows, batch_size=500)
+    return len(rows)
 
 
 def _existing(id_numbers: list[str]) -> dict[str, dict]:
@@ -414,6 +456,10 @@ def _merge(persons: list[tuple], certificates: list[tuple], rows: list[int], res
             sink.add(conflict)
         elif diff:
             changed.append((existing["pk"], person, cert, existing["certificate"] is not None, diff))
+            held_cert = existing["certificate"]
+            if held_cert is not None:
+                writer.tally[(existing["region_id"], held_cert["category"], held_cert["level"], held_cert["status"])] -= 1
+            writer.tally[(person[P.REGION_ID], cert[P.CATEGORY], cert[P.LEVEL], cert[P.STATUS])] += 1
         else:
             result.unchanged += 1
     if new_persons:

@@ -6,7 +6,6 @@ import tempfile
 from pathlib import Path
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
@@ -16,7 +15,6 @@ from jixiao.common.pii import mask_phone, mask_resident_id
 from jixiao.registry import selectors, services
 from jixiao.registry.forms import PersonFilterForm, RegistryUploadForm
 
-PAGE_SIZE = 25
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -26,7 +24,7 @@ def _forbidden(request, reason):
 
 def _filters(request):
     regions = regions_visible(request.user).filter(level__in=["province", "city", "county", "zone", "township"])
-    form = PersonFilterForm(request.GET or None, regions=regions)
+    form = PersonFilterForm(request.GET or None, regions=regions, placeholder=selectors.search_placeholder(request.user))
     filters = selectors.PersonFilters()
     if form.is_bound and form.is_valid():
         d = form.cleaned_data
@@ -35,20 +33,35 @@ def _filters(request):
     return form, filters
 
 
+def _cursor(value) -> int | None:
+    try:
+        return int(value) if value else None
+    except (TypeError, ValueError):
+        return None
+
+
 @login_required
 @require_GET
 def person_list(request):
     if not selectors.registry_visible_to(request.user):
         return _forbidden(request, "您的角色不查看残疾人登记名册")
     form, filters = _filters(request)
-    page = Paginator(selectors.person_list(user=request.user, filters=filters), PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [{
-        "person": p, "id": mask_resident_id(p.id_number), "phone": mask_phone(p.phone) if p.phone else "",
-        "cert": getattr(p, "certificate", None),
-    } for p in page]
+    refused, page, rows = None, None, []
+    try:
+        page = selectors.person_page(user=request.user, filters=filters, after=_cursor(request.GET.get("after")),
+                                     before=_cursor(request.GET.get("before")))
+    except selectors.SearchRefused as exc:
+        refused = str(exc)
+    else:
+        services.person_search_record(actor=request.user, term=page.term, page="残疾人名册", found=page.count)
+        rows = [{
+            "person": p, "id": mask_resident_id(p.id_number), "phone": mask_phone(p.phone) if p.phone else "",
+            "cert": getattr(p, "certificate", None),
+        } for p in page.rows]
     query = request.GET.copy()
-    query.pop("page", None)
-    context = {"form": form, "page": page, "rows": rows, "query": query.urlencode(),
+    for key in ("page", "after", "before"):
+        query.pop(key, None)
+    context = {"form": form, "page": page, "rows": rows, "query": query.urlencode(), "refused": refused,
                "may_unmask": selectors.may_unmask(request.user), "may_import": selectors.may_import(request.user),
                "scope": user_scope(request.user)}
     template = "registry/_person_table.html" if request.htmx else "registry/person_list.html"
@@ -86,11 +99,18 @@ def export(request):
     if unmasked and not selectors.may_unmask(request.user):
         return _forbidden(request, "您的角色只能导出打码后的名册")
     form, filters = _filters(request)
-    description = "；".join(f"{form.fields[k].label}={v}" for k, v in (form.cleaned_data.items() if form.is_bound
-                                                                       and form.is_valid() else []) if v) or "全部"
+    term = selectors.search_term(filters.q)
+    shown = {"q": term.masked if term.by_id else term.text}  # the audit note never holds a whole ID
+    description = "；".join(f"{form.fields[k].label}={shown.get(k, v)}" for k, v in (
+        form.cleaned_data.items() if form.is_bound and form.is_valid() else []) if v) or "全部"
+    try:
+        persons = selectors.person_list(user=request.user, filters=filters)
+    except selectors.SearchRefused as exc:
+        return _forbidden(request, str(exc))
     handle = tempfile.NamedTemporaryFile(prefix="jixiao-export-", suffix=".xlsx")
-    services.registry_export(actor=request.user, persons=selectors.person_list(user=request.user, filters=filters),
-                             out_path=Path(handle.name), unmasked=unmasked, description=description)
+    count = services.registry_export(actor=request.user, persons=persons, out_path=Path(handle.name),
+                                     unmasked=unmasked, description=description)
+    services.person_search_record(actor=request.user, term=term, page="导出残疾人名册", found=count)
     handle.seek(0)
     name = "残疾人名册（完整号码）.xlsx" if unmasked else "残疾人名册.xlsx"
     return FileResponse(handle, as_attachment=True, filename=name, content_type=XLSX)
