@@ -176,12 +176,17 @@ def person_list(*, user, filters: PersonFilters) -> QuerySet[Person]:
             .select_related("region", "certificate").order_by("region_id", "name_key", "id"))
 
 
+# What a row of the list shows: plain values, not model instances (a page is read and shown with only these).
+LIST_COLUMNS = ("pk", "name", "id_number", "sex", "birth_date", "phone", "region_id", "region__name",
+                "certificate__category", "certificate__level", "certificate__status", "certificate__cancel_reason")
+
+
 @dataclass
 class PersonPage:
     """One page of the list, paged by keyset: the next page starts after the last row shown (its pk in
     the link), the previous one ends before the first — no OFFSET, so a deep page costs what the first does."""
 
-    rows: list[Person]
+    rows: list[dict]  # LIST_COLUMNS of each person shown
     count: int  # all persons matching (cached per region set, filter and registry version)
     term: SearchTerm
     next_after: int | None = None  # pk of the last row, when there is a next page
@@ -206,8 +211,9 @@ def person_page(*, user, filters: PersonFilters, after: int | None = None, befor
     if not registry_visible_to(user):
         return PersonPage([], 0, term)
     region_ids = _region_ids(user, filters.region_id)
-    matching = _matching(filters, term).select_related("region", "certificate")
+    matching = _matching(filters, term)
     count = person_count(filters=filters, term=term, region_ids=region_ids, matching=matching)
+    matching = matching.values(*LIST_COLUMNS)
     cursor_pk = after if after is not None else before
     cursor = None
     if cursor_pk is not None and region_ids:
@@ -215,19 +221,19 @@ def person_page(*, user, filters: PersonFilters, after: int | None = None, befor
     if cursor is not None and before is not None and after is None:
         rows = _rows_before(matching, region_ids, cursor, size + 1)
         if len(rows) > size:
-            return PersonPage(rows[1:], count, term, next_after=rows[-1].pk, previous_before=rows[1].pk)
+            return PersonPage(rows[1:], count, term, next_after=rows[-1]["pk"], previous_before=rows[1]["pk"])
         cursor = None  # fewer than a page before it: show the first page
     rows = _rows_after(matching, region_ids, cursor, size + 1) if region_ids else []
     more = len(rows) > size
     rows = rows[:size]
-    return PersonPage(rows, count, term, next_after=rows[-1].pk if more else None,
-                      previous_before=rows[0].pk if cursor is not None and rows else None)
+    return PersonPage(rows, count, term, next_after=rows[-1]["pk"] if more else None,
+                      previous_before=rows[0]["pk"] if cursor is not None and rows else None)
 
 
-def _rows_after(matching: QuerySet[Person], region_ids: list[int], cursor, limit: int) -> list[Person]:
+def _rows_after(matching: QuerySet, region_ids: list[int], cursor, limit: int) -> list[dict]:
     """Up to ``limit`` rows after ``cursor`` (region id, name, id), or from the start. Two index ranges:
     the rest of the cursor's region, then the regions after it."""
-    rows: list[Person] = []
+    rows: list[dict] = []
     if cursor is not None:
         region, name, pk = cursor
         if region in region_ids:
@@ -239,10 +245,10 @@ def _rows_after(matching: QuerySet[Person], region_ids: list[int], cursor, limit
     return rows
 
 
-def _rows_before(matching: QuerySet[Person], region_ids: list[int], cursor, limit: int) -> list[Person]:
+def _rows_before(matching: QuerySet, region_ids: list[int], cursor, limit: int) -> list[dict]:
     """Up to ``limit`` rows before ``cursor``, in the list's order (read backwards, then turned round)."""
     region, name, pk = cursor
-    rows: list[Person] = []
+    rows: list[dict] = []
     if region in region_ids:
         rows = list(matching.filter(region_id=region, name_key__lte=name).exclude(name_key=name, id__gte=pk)
                     .order_by("-name_key", "-id")[:limit])

@@ -8,11 +8,13 @@ from pathlib import Path
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from jixiao.accounts.selectors import regions_visible, user_scope
 from jixiao.common.pii import mask_phone, mask_resident_id
 from jixiao.registry import selectors, services
+from jixiao.registry.columns import CATEGORY_NAMES, LEVEL_NAMES, REASON_NAMES, STATUS_NAMES
 from jixiao.registry.forms import PersonFilterForm, RegistryUploadForm
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -54,9 +56,14 @@ def person_list(request):
         refused = str(exc)
     else:
         services.person_search_record(actor=request.user, term=page.term, page="残疾人名册", found=page.count)
+        person_url = reverse("registry_person", args=[0]).removesuffix("0/")  # one reverse() for the page
         rows = [{
-            "person": p, "id": mask_resident_id(p.id_number), "phone": mask_phone(p.phone) if p.phone else "",
-            "cert": getattr(p, "certificate", None),
+            "pk": p["pk"], "url": f"{person_url}{p['pk']}/", "name": p["name"], "sex": p["sex"], "born": p["birth_date"], "region": p["region__name"],
+            "id": mask_resident_id(p["id_number"]), "phone": mask_phone(p["phone"]) if p["phone"] else "",
+            "category": CATEGORY_NAMES.get(p["certificate__category"], ""),
+            "level": LEVEL_NAMES.get(p["certificate__level"], ""),
+            "status": STATUS_NAMES.get(p["certificate__status"], ""),
+            "reason": REASON_NAMES.get(p["certificate__cancel_reason"], ""),
         } for p in page.rows]
     query = request.GET.copy()
     for key in ("page", "after", "before"):
