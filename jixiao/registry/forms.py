@@ -15,7 +15,7 @@ class PersonFilterForm(forms.Form):
 
     def __init__(self, *args, regions=(), placeholder="", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region"].choices = [("", "全部区划")] + [(r.pk, r.name) for r in regions]
+        self.fields["region"].choices = [("", "全部区划"), *regions]  # (id, name) pairs
         self.fields["q"].widget.attrs["placeholder"] = placeholder  # what the search promises this role
 
 

@@ -132,17 +132,30 @@ def search_placeholder(user) -> str:
 
 # ---- the list ------------------------------------------------------------------------------------
 
+def regions_for_list(user) -> list[tuple[int, str, str, str]]:
+    """(id, name, level, path) of the regions the user sees, in id order: the filter's choices and the list's
+    scope from one query, kept on the user object for the request (like ``user_scope``)."""
+    cached = getattr(user, "_jixiao_registry_regions", None)
+    if cached is None:
+        cached = list(regions_visible(user).order_by("pk").values_list("pk", "name", "level", "path"))
+        try:
+            user._jixiao_registry_regions = cached
+        except AttributeError:  # an object that takes no attributes: read again next time
+            pass
+    return cached
+
+
 def _region_ids(user, region_id: int | None) -> list[int]:
     """The ids of the regions whose persons the list may show: the user's subtree, narrowed to the
     filter's region subtree; ascending (the list's order). Scoping by this list instead of a join on
     region.path lets each region be one range of the list index."""
-    regions = regions_visible(user)
+    regions = regions_for_list(user)
     if region_id:
-        region = regions.filter(pk=region_id).first()
-        if region is None:
+        path = next((r[3] for r in regions if r[0] == region_id), None)
+        if path is None:
             return []
-        regions = regions.filter(path__startswith=region.path)
-    return sorted(regions.values_list("pk", flat=True))
+        return [r[0] for r in regions if r[3].startswith(path)]
+    return [r[0] for r in regions]
 
 
 def _matching(filters: PersonFilters, term: SearchTerm) -> QuerySet[Person]:
@@ -216,8 +229,9 @@ def person_page(*, user, filters: PersonFilters, after: int | None = None, befor
     matching = matching.values(*LIST_COLUMNS)
     cursor_pk = after if after is not None else before
     cursor = None
-    if cursor_pk is not None and region_ids:
-        cursor = persons_visible(user).filter(pk=cursor_pk).values_list("region_id", "name", "id").first()
+    if cursor_pk is not None and region_ids:  # only a person the user may see places the page
+        cursor = next(iter(Person.objects.filter(pk=cursor_pk, region_id__in=_region_ids(user, None))
+                           .values_list("region_id", "name", "id")[:1]), None)
     if cursor is not None and before is not None and after is None:
         rows = _rows_before(matching, region_ids, cursor, size + 1)
         if len(rows) > size:

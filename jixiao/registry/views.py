@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from jixiao.accounts.selectors import regions_visible, user_scope
+from jixiao.accounts.selectors import user_scope
 from jixiao.common.pii import mask_phone, mask_resident_id
 from jixiao.registry import selectors, services
 from jixiao.registry.columns import CATEGORY_NAMES, LEVEL_NAMES, REASON_NAMES, STATUS_NAMES
@@ -25,7 +25,8 @@ def _forbidden(request, reason):
 
 
 def _filters(request):
-    regions = regions_visible(request.user).filter(level__in=["province", "city", "county", "zone", "township"])
+    regions = [(pk, name) for pk, name, level, _ in sorted(selectors.regions_for_list(request.user), key=lambda r: r[3])
+               if level in ("province", "city", "county", "zone", "township")]  # in tree order, as before
     form = PersonFilterForm(request.GET or None, regions=regions, placeholder=selectors.search_placeholder(request.user))
     filters = selectors.PersonFilters()
     if form.is_bound and form.is_valid():
