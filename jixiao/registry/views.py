@@ -69,7 +69,12 @@ def person_list(request):
     query = request.GET.copy()
     for key in ("page", "after", "before"):
         query.pop(key, None)
-    context = {"form": form, "page": page, "rows": rows, "query": query.urlencode(), "refused": refused,
+    # the filter's selects as plain values (rendering Django's bound fields costs more than the rows)
+    data = form.data if form.is_bound else {}
+    selects = [(name, field.label, [(str(v), label, str(v) == str(data.get(name, ""))) for v, label in field.choices])
+               for name, field in form.fields.items() if name != "q"]
+    context = {"form": form, "selects": selects, "q": data.get("q", ""), "page": page, "rows": rows,
+               "query": query.urlencode(), "refused": refused,
                "may_unmask": selectors.may_unmask(request.user), "may_import": selectors.may_import(request.user),
                "scope": user_scope(request.user)}
     template = "registry/_person_table.html" if request.htmx else "registry/person_list.html"
