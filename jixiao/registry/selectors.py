@@ -190,7 +190,9 @@ def person_list(*, user, filters: PersonFilters) -> QuerySet[Person]:
 
 
 # What a row of the list shows: plain values, not model instances (a page is read and shown with only these).
-LIST_COLUMNS = ("pk", "name", "id_number", "sex", "birth_date", "phone", "region_id", "region__name",
+# No join with the region table: the region's name comes from ``regions_for_list`` — with the join SQLite may
+# drive the query from the regions and sort every person of them (seen: 0.7 s for a page near a region's end).
+LIST_COLUMNS = ("pk", "name", "id_number", "sex", "birth_date", "phone", "region_id",
                 "certificate__category", "certificate__level", "certificate__status", "certificate__cancel_reason")
 
 
