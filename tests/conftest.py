@@ -28,3 +28,11 @@ def world(db):
     from tests.personas import build_world
 
     return build_world()
+
+
+@pytest.fixture
+def run_jobs_here(settings, django_capture_on_commit_callbacks):
+    """Queued jobs run at once in this process (django-tasks' immediate backend; same test database).
+    Use as a context manager around the request that starts the job."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    return lambda: django_capture_on_commit_callbacks(execute=True)

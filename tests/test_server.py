@@ -57,7 +57,7 @@ def _stop(proc) -> str:
 def _web_registry_import(opener, base, tmp_path):
     """Upload a registry through the page: the import is a background job run by the worker that
     `jixiao serve` started; its page (/jobs/<id>/) shows the progress and then the result."""
-    from tests.registry.test_import import make_id, row, write_csv
+    from tests.registry.rows import make_id, row, write_csv
 
     rows = [row(姓名=f"网页导入{i}", 身份证号=make_id(seq=f"{700 + i}"), 户籍地区划代码="530125001005") for i in range(30)]
     rows.append(row(姓名="外县", 身份证号=make_id(seq="799"), 户籍地区划代码="530124001004"))

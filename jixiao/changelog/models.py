@@ -18,6 +18,7 @@ class ChangeRecord(models.Model):
         IMPORT = "import", "导入"
         VIEW = "view", "查看完整个人信息"
         EXPORT = "export", "导出"
+        SEARCH = "search", "按身份证号查询"
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
                               verbose_name="操作人")

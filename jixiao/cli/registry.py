@@ -52,5 +52,6 @@ def register(sub) -> None:
     p.add_argument("--dry-run", action="store_true", help="只校验（含与登记库比对），不写入")
     p.add_argument("--strict", action="store_true", help="有任何一行被拒绝就全部不导入")
     p.add_argument("--errors", help="错误报告路径（生成 路径.csv 和 路径.xlsx；默认在名册旁边）")
-    p.add_argument("--actor", help="以该用户的身份和辖区导入（默认为命令行，不限辖区）")
+    p.add_argument("--actor", help="以该用户的身份和辖区导入：只能新增、更改登记在其辖区内且新户籍地也在其辖区内的人员"
+                                   "；不给出时为命令行（系统管理员的工具），不限辖区")
     p.set_defaults(func=cmd_import)

@@ -72,7 +72,7 @@ def _demo_registry(folder: Path) -> None:
             if i % 25 == 0:  # one in 25 lives in the demo village
                 cells[HEADER.index("户籍地区划代码")] = DEMO_VILLAGE[0]
             writer.writerow(cells)
-    registry_import(path, parallel=False)
+    registry_import(path, actor=None, parallel=False)
 
 
 def _township_project():

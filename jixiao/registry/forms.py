@@ -5,8 +5,7 @@ from jixiao.registry.models import Certificate
 
 
 class PersonFilterForm(forms.Form):
-    q = forms.CharField(label="搜索", required=False,
-                        widget=forms.TextInput(attrs={"placeholder": "姓名，或身份证号（全号或前几位）"}))
+    q = forms.CharField(label="搜索", required=False, max_length=60, widget=forms.TextInput())
     region = forms.TypedChoiceField(label="区划", required=False, coerce=int, empty_value=None)
     category = forms.TypedChoiceField(label="类别", required=False, coerce=int, empty_value=None,
                                       choices=[("", "全部类别")] + list(Certificate.Category.choices))
@@ -15,9 +14,10 @@ class PersonFilterForm(forms.Form):
     status = forms.ChoiceField(label="状态", required=False,
                                choices=[("", "全部状态")] + list(Certificate.Status.choices))
 
-    def __init__(self, *args, regions=(), **kwargs):
+    def __init__(self, *args, regions=(), placeholder="", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region"].choices = [("", "全部区划")] + [(r.pk, r.name) for r in regions]
+        self.fields["region"].choices = [("", "全部区划"), *regions]  # (id, name) pairs
+        self.fields["q"].widget.attrs["placeholder"] = placeholder  # what the search promises this role
 
 
 class RegistryUploadForm(forms.Form):

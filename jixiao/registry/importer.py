@@ -20,6 +20,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from operator import itemgetter
 from pathlib import Path
 
 from django.db import connection, transaction
@@ -29,7 +30,7 @@ from jixiao.common.limits import current_limits
 from jixiao.common.safe_files import csv_writer, xlsx_workbook
 from jixiao.registry import pipeline as P
 from jixiao.registry.columns import CATEGORY_NAMES, GENERATION_NAMES, LEVEL_NAMES, REASON_NAMES, STATUS_NAMES
-from jixiao.registry.models import Certificate, ImportBatch, Person, PersonChange
+from jixiao.registry.models import Certificate, ImportBatch, Person, PersonChange, RegistryTally
 from jixiao.registry.sources import FileUnreadable
 from jixiao.registry.validation import RowProblem
 
@@ -193,6 +194,8 @@ class _Writer:
         self.vendor = connection.vendor
         self.person_table = Person._meta.db_table
         self.cert_table = Certificate._meta.db_table
+        # (region id, category, level, status) → change in persons, written to RegistryTally by finish()
+        self.tally: Counter = Counter()
 
     def lock_and_first_id(self) -> int:
         """Hold the person table for this run and return the first free id (ids are given by the reader)."""
@@ -210,10 +213,13 @@ class _Writer:
             with connection.cursor() as cursor:
                 cursor.execute(f"SELECT setval(pg_get_serial_sequence('{self.person_table}', 'id'), "
                                f"(SELECT COALESCE(MAX(id), 1) FROM {self.person_table}))")
+        tally_apply(self.tally)
 
     def insert(self, persons: list[tuple], certificates: list[tuple]) -> None:
         self._bulk(self.person_table, P.PERSON_COLUMNS, persons)
         self._bulk(self.cert_table, P.CERTIFICATE_COLUMNS, certificates)
+        self.tally.update(zip(map(_REGION, persons), map(_CATEGORY, certificates), map(_LEVEL, certificates),
+                              map(_STATUS, certificates), strict=True))
 
     def _bulk(self, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
         if not rows:
@@ -252,6 +258,41 @@ class _Writer:
         )
 
 
+_REGION, _CATEGORY, _LEVEL, _STATUS = (itemgetter(P.REGION_ID), itemgetter(P.CATEGORY), itemgetter(P.LEVEL),
+                                       itemgetter(P.STATUS))
+
+
+def tally_apply(deltas: Counter) -> None:
+    """Add the changes in persons per (region, category, level, status) to RegistryTally (a few rows)."""
+    deltas = {key: n for key, n in deltas.items() if n}
+    if not deltas:
+        return
+    rows = {(t.region_id, t.category, t.level, t.status): t for t in
+            RegistryTally.objects.filter(region_id__in={key[0] for key in deltas})}
+    changed, new = [], []
+    for key, n in deltas.items():
+        if key in rows:
+            rows[key].persons += n
+            changed.append(rows[key])
+        else:
+            new.append(RegistryTally(region_id=key[0], category=key[1], level=key[2], status=key[3], persons=n))
+    RegistryTally.objects.bulk_update(changed, ["persons"], batch_size=500)
+    RegistryTally.objects.bulk_create(new, batch_size=500)
+
+
+def registry_tally_rebuild() -> int:
+    """RegistryTally recomputed from the persons and certificates (one GROUP BY); returns the rows written."""
+    from django.db.models import Count
+
+    with transaction.atomic():
+        RegistryTally.objects.all().delete()
+        groups = (Certificate.objects.values_list("person__region_id", "category", "level", "status")
+                  .annotate(n=Count("person_id")).order_by())
+        rows = [RegistryTally(region_id=r, category=c, level=lv, status=st, persons=n) for r, c, lv, st, n in groups]
+        RegistryTally.objects.bulk_create(rows, batch_size=500)
+    return len(rows)
+
+
 def _existing(id_numbers: list[str]) -> dict[str, dict]:
     """What the registry holds for these IDs, dates as ISO text like a ready row (one query a chunk)."""
     found: dict[str, dict] = {}
@@ -267,6 +308,29 @@ def _existing(id_numbers: list[str]) -> dict[str, dict]:
                 cert[key] = cert[key].isoformat() if cert[key] else None
             found[cert.pop("person__id_number")]["certificate"] = cert
     return found
+
+
+# A row about a person the registry holds outside the importer's region: refused, and the reason says
+# nothing of what the registry holds (not the name, region, phone or certificate) — only what to do.
+OUTSIDE_SCOPE = ("该身份证号的人员不在您的辖区内登记，本行未导入；如其户籍已迁入本辖区，请由原辖区或上级办理迁移")
+
+
+def import_scope(actor) -> str | None:
+    """The region path a registry import by ``actor`` is limited to; ``None`` means every region.
+
+    ``actor=None`` is the command line without ``--actor`` (the administrator's tool): unrestricted.
+    Any other actor imports only if the permissions module allows it, and only within their region
+    unless their reach is everything. Raises ``RegistryDenied`` otherwise."""
+    from jixiao.accounts import permissions
+    from jixiao.accounts.selectors import user_scope
+    from jixiao.registry.services import RegistryDenied
+
+    if actor is None:
+        return None
+    reach = permissions.reach(actor, permissions.Action.CREATE, permissions.Kind.REGISTRY_IMPORT)
+    if reach is None:
+        raise RegistryDenied(f"您的角色（{permissions.role_label(actor)}）不能导入名册")
+    return None if reach is permissions.Reach.ALL else user_scope(actor).region_path
 
 
 def _compare(row: int, person: tuple, cert: tuple, held: dict) -> tuple[tuple | None, dict]:
@@ -292,13 +356,15 @@ def _compare(row: int, person: tuple, cert: tuple, held: dict) -> tuple[tuple | 
     return None, diff
 
 
-def registry_import(path, *, actor=None, dry_run: bool = False, strict: bool = False, errors_path=None,
+def registry_import(path, *, actor, dry_run: bool = False, strict: bool = False, errors_path=None,
                     progress: Callable[[int, int | None], None] | None = None, today: date | None = None,
-                    scope_path: str | None = None, parallel: bool = True) -> ImportResult:
-    """Import a registry file. Raises FileUnreadable when the file cannot be used at all.
+                    parallel: bool = True) -> ImportResult:
+    """Import a registry file. Raises FileUnreadable when the file cannot be used at all, and
+    RegistryDenied when ``actor`` may not import.
 
-    ``scope_path``: only rows whose region lies under this region path are accepted (web imports
-    by a county or township user); ``None`` accepts every known region (the command line).
+    The actor decides the scope (``import_scope``): a row may create or change a person only if the
+    person's region in the registry and the row's region both lie in the actor's region; ``actor=None``
+    (the command line without ``--actor``) accepts every known region.
     ``parallel``: read and check the file in a worker process while this one writes."""
     from jixiao.changelog.models import ChangeRecord
     from jixiao.changelog.services import change_record
@@ -307,11 +373,12 @@ def registry_import(path, *, actor=None, dry_run: bool = False, strict: bool = F
     source = Path(path)
     if not source.is_file():
         raise FileUnreadable(f"找不到文件“{source}”")
+    scope_path = import_scope(actor)
     today = today or timezone.localdate()
     result = ImportResult(file_name=source.name, dry_run=dry_run, strict=strict)
-    actor_label = getattr(actor, "get_username", lambda: "")() or "命令行"
-    actor = actor if getattr(actor, "pk", None) else None
+    actor_label = actor.get_username() if actor is not None else "命令行"
     by_code = region_codes()
+    held_paths = _region_paths() if scope_path is not None else None
     sink = _ProblemSink()
     messages = None
     collecting = gc.isenabled()
@@ -341,7 +408,8 @@ def registry_import(path, *, actor=None, dry_run: bool = False, strict: bool = F
                     writer.insert(persons, certificates)
                     result.created += len(persons)
                 else:
-                    _merge(persons, certificates, rows, result, sink, writer, actor, actor_label, batch.pk, now)
+                    _merge(persons, certificates, rows, result, sink, writer, actor, actor_label, batch.pk, now,
+                           scope_path, held_paths)
                 if progress:
                     progress(result.rows, max(total or 0, result.rows) or None)
             writer.finish()
@@ -382,9 +450,20 @@ def registry_import(path, *, actor=None, dry_run: bool = False, strict: bool = F
     return result
 
 
+def _region_paths() -> dict[int, str]:
+    """Region id → path, for checking where the registry holds a person."""
+    from jixiao.regions.models import Region
+
+    return dict(Region.objects.values_list("pk", "path"))
+
+
 def _merge(persons: list[tuple], certificates: list[tuple], rows: list[int], result: ImportResult, sink: _ProblemSink,
-           writer: _Writer, actor, actor_label: str, batch_id: int, now) -> None:
-    """A chunk against a registry that already holds people: insert the new, update the changed."""
+           writer: _Writer, actor, actor_label: str, batch_id: int, now, scope_path: str | None = None,
+           held_paths: dict[int, str] | None = None) -> None:
+    """A chunk against a registry that already holds people: insert the new, update the changed.
+
+    With ``scope_path``, a person the registry holds outside it is not touched and the row is refused
+    before it is compared (the comparison's messages quote what the registry holds)."""
     if not persons:
         return
     held = _existing([p[P.ID] for p in persons])
@@ -396,11 +475,18 @@ def _merge(persons: list[tuple], certificates: list[tuple], rows: list[int], res
             new_persons.append(person)
             new_certificates.append(cert)
             continue
+        if scope_path is not None and not held_paths.get(existing["region_id"], "").startswith(scope_path):
+            sink.add((row, "身份证号", person[P.ID], OUTSIDE_SCOPE))
+            continue
         conflict, diff = _compare(row, person, cert, existing)
         if conflict:
             sink.add(conflict)
         elif diff:
             changed.append((existing["pk"], person, cert, existing["certificate"] is not None, diff))
+            held_cert = existing["certificate"]
+            if held_cert is not None:
+                writer.tally[(existing["region_id"], held_cert["category"], held_cert["level"], held_cert["status"])] -= 1
+            writer.tally[(person[P.REGION_ID], cert[P.CATEGORY], cert[P.LEVEL], cert[P.STATUS])] += 1
         else:
             result.unchanged += 1
     if new_persons:

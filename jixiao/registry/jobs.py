@@ -8,25 +8,9 @@ from jixiao.jobs.kinds import JobFailed, register
 IMPORT = "registry.import"
 
 
-def _scope_path(actor) -> str | None:
-    """The region subtree the actor may import into (None: anywhere).
-
-    Interim: issue 10 item 1 moves this check into ``registry_import(actor=…)`` itself; once it has,
-    this function and the ``scope_path`` argument below go."""
-    from jixiao.accounts import permissions
-    from jixiao.accounts.selectors import user_scope
-
-    if actor is None:
-        return None
-    reach = permissions.reach(actor, permissions.Action.CREATE, permissions.Kind.REGISTRY_IMPORT)
-    if reach is None:
-        raise JobFailed(f"用户“{actor.get_username()}”（{permissions.role_label(actor)}）不能导入名册",
-                        result={"exit": 2})
-    return None if reach is permissions.Reach.ALL else user_scope(actor).region_path
-
-
 def registry_import_run(context) -> dict:
     from jixiao.registry.importer import default_error_path, registry_import
+    from jixiao.registry.services import RegistryDenied
     from jixiao.registry.sources import FileUnreadable
 
     params = context.params
@@ -42,8 +26,9 @@ def registry_import_run(context) -> dict:
 
     try:
         result = registry_import(source, actor=context.actor, dry_run=bool(params.get("dry_run")),
-                                 strict=bool(params.get("strict")), errors_path=errors, progress=report,
-                                 scope_path=_scope_path(context.actor))
+                                 strict=bool(params.get("strict")), errors_path=errors, progress=report)
+    except RegistryDenied as exc:  # the actor's region decides what rows may touch (registry_import)
+        raise JobFailed(str(exc), result={"exit": 2}) from None
     except FileUnreadable as exc:
         raise JobFailed(f"无法导入：{exc}", result={"exit": 2}) from None
     context.progress(result.rows, result.rows)

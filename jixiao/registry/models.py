@@ -6,6 +6,20 @@ from django.conf import settings
 from django.db import models
 
 
+class CodePointOrder(models.Func):
+    """A text column compared and sorted by code point on every database: SQLite's default (BINARY);
+    ``COLLATE "C"`` on PostgreSQL, whose database collation may be linguistic — under one, the prefix
+    range ``name >= q AND name < q || U+10FFFF`` is not a prefix match, and an index in that collation
+    cannot serve it. The list index is built on the same expression, so both databases search and page
+    the registry from one B-tree."""
+
+    arity = 1
+    template = "%(expressions)s"
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, template='%(expressions)s COLLATE "C"', **extra_context)
+
+
 class ImportBatch(models.Model):
     """One run of ``jixiao import registry`` (or the web import): what came in and what it did."""
 
@@ -59,7 +73,8 @@ class Person(models.Model):
     birth_date = models.DateField("出生日期")  # from the ID
     # The most specific region of the table the code falls in (village → township → county); the
     # code as given is kept beside it. Scoping uses region.path, like projects.
-    region = models.ForeignKey("regions.Region", models.PROTECT, related_name="persons", verbose_name="户籍地区划")
+    region = models.ForeignKey("regions.Region", models.PROTECT, related_name="persons", verbose_name="户籍地区划",
+                               db_index=False)  # the list index below starts with it
     region_code = models.CharField("户籍地区划代码", max_length=12)
     address = models.CharField("户籍地址", max_length=255, blank=True)
     phone = models.CharField("联系电话", max_length=40, blank=True)
@@ -74,8 +89,13 @@ class Person(models.Model):
         verbose_name = "残疾人"
         verbose_name_plural = "残疾人"
         # Indexes cost most of a bulk import's time (a million rows): only what pages filter on.
-        indexes = [models.Index(fields=["household"], name="person_household_idx",
-                                condition=models.Q(household__isnull=False))]
+        indexes = [
+            models.Index(fields=["household"], name="person_household_idx", condition=models.Q(household__isnull=False)),
+            # The registry list: the user's region subtree as a list of region ids (each one a range of
+            # this index), within a region by name (code point order) then id — the list's order, so a
+            # page, a name-prefix search and a keyset "next page" read only the rows they show.
+            models.Index(models.F("region"), CodePointOrder("name"), models.F("id"), name="person_list_idx"),
+        ]
 
     def __str__(self):
         return self.name
@@ -123,6 +143,28 @@ class Certificate(models.Model):
     class Meta:
         verbose_name = "残疾人证"
         verbose_name_plural = "残疾人证"
+
+
+class RegistryTally(models.Model):
+    """How many persons (with their current certificate) each region holds per category, level and status.
+    Every import keeps it in its own transaction (created +1; a change of region, category, level or status
+    −1 and +1), so the list's “共 N 人” is a sum of a few rows instead of a count over a city's million —
+    shared by every server process and right the moment the import commits. Persons change only through
+    imports; anything else that creates or changes them must keep this table too (``registry_tally_rebuild``
+    recomputes it)."""
+
+    region = models.ForeignKey("regions.Region", models.CASCADE, related_name="+", db_index=False,
+                               verbose_name="户籍地区划")  # the unique key below starts with it
+    category = models.PositiveSmallIntegerField("残疾类别", choices=Certificate.Category.choices)
+    level = models.PositiveSmallIntegerField("残疾等级", choices=Certificate.Level.choices)
+    status = models.CharField("证件状态", max_length=10, choices=Certificate.Status.choices)
+    persons = models.IntegerField("人数", default=0)
+
+    class Meta:
+        verbose_name = "名册人数统计"
+        verbose_name_plural = "名册人数统计"
+        constraints = [models.UniqueConstraint(fields=["region", "category", "level", "status"],
+                                               name="registry_tally_key")]
 
 
 class ProgrammeMembership(models.Model):

@@ -2,11 +2,13 @@
 
 Who sees the registry: 系统管理员 everything; 市级、县级、乡镇/街道、村/社区 and 财政审核 their region and
 below; 第三方评价 nobody (they are engaged for projects, not people). Whether ID and phone numbers
-may be shown whole is the permissions module's ``UNMASK`` rule for persons; pages show them masked by default."""
+may be shown whole, and who may import, are the permissions module's rules for persons and registry
+imports; pages show numbers masked by default."""
 
 from __future__ import annotations
 
 import datetime
+import hashlib
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
@@ -15,8 +17,7 @@ from django.http import Http404
 from jixiao.accounts import permissions
 from jixiao.accounts.permissions import Action, Kind
 from jixiao.common.pii import mask_phone, mask_resident_id, mask_text
-from jixiao.regions.models import Region
-from jixiao.registry.models import Person, PersonChange
+from jixiao.registry.models import CodePointOrder, Person, PersonChange
 
 
 def persons_visible(user) -> QuerySet[Person]:
@@ -29,6 +30,11 @@ def registry_visible_to(user) -> bool:
 
 def may_unmask(user) -> bool:
     return permissions.may(user, Action.UNMASK, Kind.PERSON)
+
+
+def may_import(user) -> bool:
+    """May the user import registry files (within their region; everywhere for 系统管理员)?"""
+    return permissions.may(user, Action.CREATE, Kind.REGISTRY_IMPORT)
 
 
 def person_get_visible(*, user, pk) -> Person:
@@ -51,36 +57,269 @@ class PersonFilters:
     status: str = ""
 
 
-def _id_query(text: str) -> str | None:
-    """A typed ID (full-width, spaces, lower-case x allowed), or None when the text is not one."""
+# ---- the search box ------------------------------------------------------------------------------
+# What it promises (the placeholder says it): a name from its first character on (“王建” finds 王建国,
+# “建国” does not: a prefix is one range of the list index, a substring would read every row), or an
+# ID number — whole, or (for roles that may see whole numbers) its first 6 or more characters. Roles
+# that see masked numbers only search by name or by a whole ID: prefixes would let them recover the
+# hidden digits one search at a time. Every search by ID is written to the audit trail (services).
+
+ID_PREFIX_MIN = 6  # an area code at least: a shorter prefix matches most of the registry
+TOP_CHAR = "\U0010ffff"  # sorts after every character: [q, q + TOP_CHAR) holds exactly the texts beginning with q
+SEARCH_REFUSED_PREFIX = ("您的角色看到的身份证号是打码的，不能按身份证号的前几位查询（否则多查几次就能推出隐藏的数字）。"
+                         "请输入完整的 18 位身份证号，或按姓名查询。")
+SEARCH_REFUSED_SHORT = f"按身份证号查询请至少输入前 {ID_PREFIX_MIN} 位（或完整的 18 位号码）。"
+
+
+class SearchRefused(ValueError):
+    """A search the user's role may not run (the message, in Chinese, says why); nothing was read."""
+
+
+@dataclass(frozen=True)
+class SearchTerm:
+    kind: str  # "" (no search), "name", "id" (a whole ID) or "id_prefix"
+    text: str
+
+    @property
+    def by_id(self) -> bool:
+        return self.kind in ("id", "id_prefix")
+
+    @property
+    def masked(self) -> str:
+        """The ID text as the audit trail keeps it: masked like a whole ID would be (5301**********1234)."""
+        if self.kind == "id":
+            return mask_resident_id(self.text)
+        return self.text[:4] + "*" * max(0, min(len(self.text), 14) - 4) + self.text[14:]
+
+
+def search_term(text: str) -> SearchTerm:
+    """What the search box holds: digits (a trailing X allowed; full-width digits, spaces and a lower-case x
+    normalised) are an ID, anything else a name."""
     import unicodedata
 
+    text = (text or "").strip()
+    if not text:
+        return SearchTerm("", "")
     compact = "".join(unicodedata.normalize("NFKC", text).split()).upper()
-    if len(compact) >= 6 and compact[:-1].isdigit() and (compact[-1].isdigit() or compact[-1] == "X"):
-        return compact
+    body = compact[:-1] if compact.endswith("X") else compact
+    if body.isdigit() and body.isascii():
+        return SearchTerm("id" if len(compact) == 18 else "id_prefix", compact)
+    return SearchTerm("name", text)
+
+
+def search_refusal(user, term: SearchTerm) -> str | None:
+    """Why the user may not run this search (a Chinese sentence), or None."""
+    if term.kind == "id_prefix":
+        if not may_unmask(user):
+            return SEARCH_REFUSED_PREFIX
+        if len(term.text) < ID_PREFIX_MIN:
+            return SEARCH_REFUSED_SHORT
     return None
 
 
-def person_list(*, user, filters: PersonFilters) -> QuerySet[Person]:
-    persons = persons_visible(user).select_related("region", "certificate")
-    if filters.q:
-        id_text = _id_query(filters.q)
-        if id_text and len(id_text) == 18:
-            persons = persons.filter(id_number=id_text)
-        elif id_text:
-            persons = persons.filter(id_number__startswith=id_text)
-        else:
-            persons = persons.filter(name__contains=filters.q.strip())
-    if filters.region_id:
-        region = Region.objects.filter(pk=filters.region_id).first()
-        persons = persons.filter(region__path__startswith=region.path) if region else persons.none()
+def search_placeholder(user) -> str:
+    if may_unmask(user):
+        return f"姓名（从第一个字起），或身份证号（全号或前 {ID_PREFIX_MIN} 位以上）"
+    return "姓名（从第一个字起），或完整的 18 位身份证号"
+
+
+# ---- the list ------------------------------------------------------------------------------------
+
+def regions_for_list(user) -> list[tuple[int, str, str, str]]:
+    """(id, name, level, path) of the regions the user sees, in id order: the filter's choices and the list's
+    scope from one query, kept on the user object for the request (like ``user_scope``)."""
+    cached = getattr(user, "_jixiao_registry_regions", None)
+    if cached is None:
+        cached = list(permissions.scoped(user, Action.VIEW, Kind.PERSON, _regions(), path="path")
+                      .order_by("pk").values_list("pk", "name", "level", "path"))
+        try:
+            user._jixiao_registry_regions = cached
+        except AttributeError:  # an object that takes no attributes: read again next time
+            pass
+    return cached
+
+
+def _regions():
+    from jixiao.regions.models import Region
+
+    return Region.objects.all()
+
+
+def _region_ids(user, region_id: int | None) -> list[int]:
+    """The ids of the regions whose persons the list may show: the user's subtree, narrowed to the
+    filter's region subtree; ascending (the list's order). Scoping by this list instead of a join on
+    region.path lets each region be one range of the list index."""
+    regions = regions_for_list(user)
+    if region_id:
+        path = next((r[3] for r in regions if r[0] == region_id), None)
+        if path is None:
+            return []
+        return [r[0] for r in regions if r[3].startswith(path)]
+    return [r[0] for r in regions]
+
+
+def _matching(filters: PersonFilters, term: SearchTerm) -> QuerySet[Person]:
+    """Persons matching the search and the certificate filters, any region (the caller adds the regions)."""
+    persons = Person.objects.alias(name_key=CodePointOrder("name"))
+    if term.kind == "id":
+        persons = persons.filter(id_number=term.text)
+    elif term.kind == "id_prefix":  # digits and X sort before Y in every collation
+        persons = persons.filter(id_number__gte=term.text, id_number__lt=term.text + "Y")
+    elif term.kind == "name":
+        persons = persons.filter(name_key__gte=term.text, name_key__lt=term.text + TOP_CHAR)
     if filters.category:
         persons = persons.filter(certificate__category=filters.category)
     if filters.level:
         persons = persons.filter(certificate__level=filters.level)
     if filters.status:
         persons = persons.filter(certificate__status=filters.status)
-    return persons.order_by("pk")
+    return persons
+
+
+def person_list(*, user, filters: PersonFilters) -> QuerySet[Person]:
+    """The persons the list (and the export) shows for these filters, in the list's order: by region, then
+    name, then id. Raises SearchRefused for a search the user's role may not run."""
+    term = search_term(filters.q)
+    refusal = search_refusal(user, term)
+    if refusal:
+        raise SearchRefused(refusal)
+    if not registry_visible_to(user):
+        return Person.objects.none()
+    return (_matching(filters, term).filter(region_id__in=_region_ids(user, filters.region_id))
+            .select_related("region", "certificate").order_by("region_id", "name_key", "id"))
+
+
+# What a row of the list shows: plain values, not model instances (a page is read and shown with only these).
+# No join with the region table: the region's name comes from ``regions_for_list`` — with the join SQLite may
+# drive the query from the regions and sort every person of them (seen: 0.7 s for a page near a region's end).
+LIST_COLUMNS = ("pk", "name", "id_number", "sex", "birth_date", "phone", "region_id",
+                "certificate__category", "certificate__level", "certificate__status", "certificate__cancel_reason")
+
+
+@dataclass
+class PersonPage:
+    """One page of the list, paged by keyset: the next page starts after the last row shown (its pk in
+    the link), the previous one ends before the first — no OFFSET, so a deep page costs what the first does."""
+
+    rows: list[dict]  # LIST_COLUMNS of each person shown
+    count: int  # all persons matching (from RegistryTally, or cached for a search)
+    term: SearchTerm
+    next_after: int | None = None  # pk of the last row, when there is a next page
+    previous_before: int | None = None  # pk of the first row, when there is a previous page
+
+    @property
+    def is_first(self) -> bool:
+        return self.previous_before is None
+
+
+PAGE_SIZE = 25
+
+
+def person_page(*, user, filters: PersonFilters, after: int | None = None, before: int | None = None,
+                size: int = PAGE_SIZE) -> PersonPage:
+    """A page of ``person_list``: the first, the one after the person ``after`` or the one before ``before``
+    (a cursor the user cannot see is ignored: the first page). Raises SearchRefused like person_list."""
+    term = search_term(filters.q)
+    refusal = search_refusal(user, term)
+    if refusal:
+        raise SearchRefused(refusal)
+    if not registry_visible_to(user):
+        return PersonPage([], 0, term)
+    region_ids = _region_ids(user, filters.region_id)
+    matching = _matching(filters, term)
+    count = person_count(filters=filters, term=term, region_ids=region_ids, matching=matching)
+    matching = matching.values(*LIST_COLUMNS)
+    cursor_pk = after if after is not None else before
+    cursor = None
+    if cursor_pk is not None and region_ids:  # only a person the user may see places the page
+        cursor = next(iter(Person.objects.filter(pk=cursor_pk, region_id__in=_region_ids(user, None))
+                           .values_list("region_id", "name", "id")[:1]), None)
+    if cursor is not None and before is not None and after is None:
+        rows = _rows_before(matching, region_ids, cursor, size + 1)
+        if len(rows) > size:
+            return PersonPage(rows[1:], count, term, next_after=rows[-1]["pk"], previous_before=rows[1]["pk"])
+        cursor = None  # fewer than a page before it: show the first page
+    rows = _rows_after(matching, region_ids, cursor, size + 1) if region_ids else []
+    more = len(rows) > size
+    rows = rows[:size]
+    return PersonPage(rows, count, term, next_after=rows[-1]["pk"] if more else None,
+                      previous_before=rows[0]["pk"] if cursor is not None and rows else None)
+
+
+def _rows_after(matching: QuerySet, region_ids: list[int], cursor, limit: int) -> list[dict]:
+    """Up to ``limit`` rows after ``cursor`` (region id, name, id), or from the start. Two index ranges:
+    the rest of the cursor's region, then the regions after it."""
+    rows: list[dict] = []
+    if cursor is not None:
+        region, name, pk = cursor
+        if region in region_ids:
+            rows = list(matching.filter(region_id=region, name_key__gte=name).exclude(name_key=name, id__lte=pk)
+                        .order_by("name_key", "id")[:limit])
+        region_ids = [r for r in region_ids if r > region]
+    if len(rows) < limit and region_ids:
+        rows += matching.filter(region_id__in=region_ids).order_by("region_id", "name_key", "id")[:limit - len(rows)]
+    return rows
+
+
+def _rows_before(matching: QuerySet, region_ids: list[int], cursor, limit: int) -> list[dict]:
+    """Up to ``limit`` rows before ``cursor``, in the list's order (read backwards, then turned round)."""
+    region, name, pk = cursor
+    rows: list[dict] = []
+    if region in region_ids:
+        rows = list(matching.filter(region_id=region, name_key__lte=name).exclude(name_key=name, id__gte=pk)
+                    .order_by("-name_key", "-id")[:limit])
+    earlier = [r for r in region_ids if r < region]
+    if len(rows) < limit and earlier:
+        rows += matching.filter(region_id__in=earlier).order_by("-region_id", "-name_key", "-id")[:limit - len(rows)]
+    rows.reverse()
+    return rows
+
+
+# ---- the count ------------------------------------------------------------------------------------
+# Counting a city's persons would read a million index entries, and a certificate filter would join a
+# million certificates (seconds, in every server process after every import). Without a search the count is
+# a sum of RegistryTally rows (region × category × level × status, kept by the imports): a few rows, shared
+# and always current. A search's count (an index range per region) is cached per set of region ids, search
+# and filter and keyed by the registry version — the latest import, person and history row (persons change
+# only through imports, each change with its history row): three MAX(id) of primary keys, one statement.
+CACHE_SECONDS = 300
+
+
+def registry_version() -> str:
+    from django.db import connection
+
+    from jixiao.registry.models import ImportBatch
+
+    batches, changes, persons = ImportBatch._meta.db_table, PersonChange._meta.db_table, Person._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT (SELECT MAX(id) FROM {batches}), (SELECT MAX(id) FROM {changes}),"
+                       f" (SELECT MAX(id) FROM {persons})")
+        return ":".join(map(str, cursor.fetchone()))
+
+
+def person_count(*, filters: PersonFilters, term: SearchTerm, region_ids: list[int], matching=None) -> int:
+    """How many persons the list holds for these filters."""
+    from django.core.cache import cache
+    from django.db.models import Sum
+
+    from jixiao.registry.models import RegistryTally
+
+    if not region_ids:
+        return 0
+    if not term.kind:
+        tallies = RegistryTally.objects.filter(region_id__in=region_ids)
+        for name in ("category", "level", "status"):
+            if getattr(filters, name):
+                tallies = tallies.filter(**{name: getattr(filters, name)})
+        return tallies.aggregate(n=Sum("persons"))["n"] or 0
+    parts = (term.kind, term.text, filters.category, filters.level, filters.status, tuple(region_ids))
+    key = f"jixiao:registry-count:{hashlib.sha1(repr(parts).encode()).hexdigest()[:20]}:{registry_version()}"
+    count = cache.get(key)
+    if count is None:
+        persons = matching if matching is not None else _matching(filters, term)
+        count = persons.filter(region_id__in=region_ids).count()
+        cache.set(key, count, CACHE_SECONDS)
+    return count
 
 
 def person_history(person: Person) -> QuerySet[PersonChange]:

@@ -38,6 +38,17 @@ def person_reveal(*, actor, person: Person) -> Person:
     return person
 
 
+def person_search_record(*, actor, term, page: str, found: int) -> None:
+    """Every search by ID number — whole or a prefix, any role — goes to the audit trail: who, when, the
+    ID masked (like a whole ID is shown), on which page and how many persons it found. Searches by name
+    are not recorded."""
+    if not term.by_id:
+        return
+    kind = "全号" if term.kind == "id" else f"前 {len(term.text)} 位"
+    change_record(actor=actor, action=ChangeRecord.Action.SEARCH, object_type="残疾人", object_label=term.masked,
+                  changes={"找到": [None, found]}, note=f"按身份证号查询（{kind}）：{page}")
+
+
 EXPORT_HEADER = ["姓名", "身份证号", "残疾人证号", "残疾类别", "残疾等级", "证件代别", "证件状态", "注销原因", "注销日期",
                  "户籍地区划代码", "户籍区划", "户籍地址", "联系电话", "发证日期"]
 

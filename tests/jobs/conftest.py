@@ -62,8 +62,3 @@ def users():
     }
 
 
-@pytest.fixture
-def run_jobs_here(settings, django_capture_on_commit_callbacks):
-    """Queued jobs run at once in this process (django-tasks' immediate backend)."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    return lambda: django_capture_on_commit_callbacks(execute=True)

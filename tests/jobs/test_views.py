@@ -16,7 +16,7 @@ from jixiao.jobs.models import Job
 from jixiao.jobs.services import job_start
 from jixiao.registry.models import Person
 from tests.personas import PERSONAS
-from tests.registry.test_import import make_id, row, write_csv
+from tests.registry.rows import make_id, row, write_csv
 
 pytestmark = pytest.mark.django_db
 

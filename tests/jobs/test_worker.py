@@ -23,8 +23,8 @@ import pytest
 
 from jixiao.jobs.services import pid_alive
 from jixiao.registry.synth import write_registry
+from tests.registry.rows import make_id, row, write_csv
 from tests.registry.test_atomic import Target
-from tests.registry.test_import import make_id, row, write_csv
 
 pytestmark = pytest.mark.slow
 PASSWORD = "Worker-test-2026"

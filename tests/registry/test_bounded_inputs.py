@@ -12,7 +12,7 @@ from jixiao.registry.importer import registry_import
 from jixiao.registry.models import Person
 from jixiao.registry.sources import FileUnreadable
 from tests.bombs import far_cell_xlsx, inflating_xlsx
-from tests.registry.test_import import TODAY, make_id, row, write_csv
+from tests.registry.rows import TODAY, make_id, row, write_csv
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,7 @@ def no_calamine(monkeypatch):
 
 def refused(path) -> str:
     with pytest.raises(FileUnreadable) as caught:
-        registry_import(path, today=TODAY, parallel=False)
+        registry_import(path, today=TODAY, actor=None, parallel=False)
     assert Person.objects.count() == 0
     return str(caught.value)
 
@@ -61,7 +61,7 @@ def test_csv_and_xls_by_their_size(tmp_path, settings):
                                                  registry_xls_max_bytes=3_000)
     assert "超过 3 KB 的上限" in refused(xls)
     settings.JIXIAO_LIMITS = dataclasses.replace(settings.JIXIAO_LIMITS, registry_xls_max_bytes=1 << 20)
-    assert registry_import(path, today=TODAY, parallel=False).created == 50
+    assert registry_import(path, today=TODAY, actor=None, parallel=False).created == 50
 
 
 def test_the_command_exits_2(tmp_path, capsys, monkeypatch):
@@ -75,7 +75,7 @@ def test_the_registry_file_read_is_bounded_in_the_reader_process_too(tmp_path):
     """The parallel reader (pipeline worker) opens the file through the same bounded path."""
     assert "64 列的上限" in str(pytest.raises(FileUnreadable, registry_import,
                                               far_cell_xlsx(tmp_path / "并行.xlsx", sheet="名册", row=10, column=99),
-                                              today=TODAY).value)
+                                              actor=None, today=TODAY).value)
 
 
 def test_the_web_import_refuses_an_oversized_upload_before_saving_it(world, tmp_path, settings):

@@ -9,7 +9,7 @@ import dataclasses
 import pytest
 from python_calamine import CalamineWorkbook
 
-from tests.registry.test_import import make_id, row, run
+from tests.registry.rows import make_id, row, run
 
 pytestmark = pytest.mark.django_db
 

@@ -13,47 +13,9 @@ from jixiao.registry.ids import check_digit
 from jixiao.registry.importer import registry_import
 from jixiao.registry.models import Certificate, ImportBatch, Person, PersonChange
 from jixiao.registry.sources import FileUnreadable
+from tests.registry.rows import HEADER, TODAY, make_id, problems, row, run, write_csv
 
 pytestmark = pytest.mark.django_db
-TODAY = date(2026, 11, 23)
-HEADER = ["姓名", "身份证号", "残疾人证号", "残疾类别", "残疾等级", "证件代别", "证件状态", "注销原因", "户籍地区划代码",
-          "户籍地址", "联系电话", "发证日期"]
-
-
-def make_id(area="530125", born="19800101", seq="123") -> str:
-    first = f"{area}{born}{seq}"
-    return first + check_digit(first)
-
-
-def row(**overrides) -> dict:
-    base = {"姓名": "测试甲", "身份证号": make_id(), "残疾人证号": "", "残疾类别": "肢体", "残疾等级": "三级",
-            "证件代别": "第三代", "证件状态": "有效", "注销原因": "", "户籍地区划代码": "530125001002",
-            "户籍地址": "虚构路1号", "联系电话": "13800001111", "发证日期": "2020-05-06"}
-    base.update(overrides)
-    return base
-
-
-def write_csv(path, rows, encoding="utf-8-sig", header=HEADER):
-    with open(path, "w", encoding=encoding, newline="") as out:
-        writer = csv.writer(out)
-        writer.writerow(header)
-        for r in rows:
-            writer.writerow([r.get(h, "") for h in header])
-    return path
-
-
-def run(tmp_path, rows, **kwargs):
-    path = write_csv(tmp_path / "名册.csv", rows)
-    return registry_import(path, today=TODAY, parallel=False, errors_path=tmp_path / "err", **kwargs)
-
-
-def problems(result) -> list[dict]:
-    if not result.error_files:
-        return []
-    with open(result.error_files[0], encoding="utf-8-sig", newline="") as handle:
-        return list(csv.DictReader(handle))
-
-
 def test_valid_row_imported_with_derived_fields(tmp_path):
     result = run(tmp_path, [row()])
     assert (result.created, result.rejected, result.exit_status) == (1, 0, 0)
@@ -106,7 +68,7 @@ def test_id_stored_as_excel_number_rejected(tmp_path):
     sheet.write_row(1, 0, [values[h] for h in HEADER])
     sheet.write_number(1, 1, float(make_id()[:17] + "0"))  # what Excel keeps of a typed ID
     workbook.close()
-    result = registry_import(path, today=TODAY, parallel=False, errors_path=tmp_path / "err")
+    result = registry_import(path, actor=None, today=TODAY, parallel=False, errors_path=tmp_path / "err")
     found = problems(result)
     assert result.rejected == 1 and "数字格式" in found[0]["原因"] and "已经丢失" in found[0]["原因"]
 
@@ -188,9 +150,13 @@ def test_reimport_changes_nothing(tmp_path):
     assert PersonChange.objects.count() == 0
 
 
-def test_update_recorded_in_history(tmp_path, django_user_model):
+def test_update_recorded_in_history(tmp_path):
+    from jixiao.accounts.services import user_create
+    from jixiao.regions.models import Region
+
     run(tmp_path, [row()])
-    actor = django_user_model.objects.create(username="county_op")
+    actor = user_create(actor=None, username="county_op", password="x", role="county",
+                        region=Region.objects.get(code="530125"), check_password=False)
     result = run(tmp_path, [row(残疾等级="二级", 联系电话="13900002222", 证件状态="注销", 注销原因="迁出")], actor=actor)
     assert result.updated == 1
     cert = Certificate.objects.get()
@@ -237,22 +203,22 @@ def test_gb18030_csv_and_aliases_and_title_rows(tmp_path):
         writer = csv.writer(out)
         writer.writerow(["序号", "姓 名", "公民身份号码", "类别", "等级", "区划代码", "备注"])
         writer.writerow(["1", "测试丙", make_id(), "听力", "2", "530125", "额外列"])
-    result = registry_import(path, today=TODAY, parallel=False)
+    result = registry_import(path, actor=None, today=TODAY, parallel=False)
     assert result.created == 1 and Person.objects.get().name == "测试丙"
 
 
 def test_unreadable_files(tmp_path):
     missing = write_csv(tmp_path / "缺列.csv", [row()], header=["姓名", "身份证号", "残疾等级"])
     with pytest.raises(FileUnreadable, match="残疾类别"):
-        registry_import(missing, today=TODAY, parallel=False)
+        registry_import(missing, actor=None, today=TODAY, parallel=False)
     fake = tmp_path / "假.xlsx"
     fake.write_bytes(b"this is not a workbook")
     with pytest.raises(FileUnreadable, match="不是有效的 Excel"):
-        registry_import(fake, today=TODAY, parallel=False)
+        registry_import(fake, actor=None, today=TODAY, parallel=False)
     other = tmp_path / "名册.doc"
     other.write_text("x")
     with pytest.raises(FileUnreadable, match="不支持"):
-        registry_import(other, today=TODAY)
+        registry_import(other, actor=None, today=TODAY)
 
 
 def test_exit_statuses_through_the_cli(tmp_path, capsys):
@@ -272,11 +238,11 @@ def test_parallel_reader_same_as_inline(tmp_path):
     from jixiao.registry.synth import write_registry
 
     path = write_registry(tmp_path / "synth.csv", 3000, 5)
-    inline = registry_import(path, today=TODAY, parallel=False)
+    inline = registry_import(path, actor=None, today=TODAY, parallel=False)
     rows_inline = sorted(Person.objects.values_list("id_number", "name", "region_id", "birth_date", "sex"))
     certs_inline = sorted(Certificate.objects.values_list("number", "status", "issued_on"))
     Person.objects.all().delete()
-    parallel = registry_import(path, today=TODAY, parallel=True)
+    parallel = registry_import(path, actor=None, today=TODAY, parallel=True)
     assert (inline.created, parallel.created) == (3000, 3000)
     assert sorted(Person.objects.values_list("id_number", "name", "region_id", "birth_date", "sex")) == rows_inline
     assert sorted(Certificate.objects.values_list("number", "status", "issued_on")) == certs_inline
@@ -290,7 +256,7 @@ def test_synth_registry_is_valid_and_deterministic(tmp_path):
     assert any(r[6] == "注销" for r in synth_registry_rows(2000, 3))
     path = write_csv(tmp_path / "s.csv", [dict(zip(HEADER + ["注销日期"], r, strict=True)) for r in first],
                      header=HEADER + ["注销日期"])
-    result = registry_import(path, today=TODAY, parallel=False)
+    result = registry_import(path, actor=None, today=TODAY, parallel=False)
     assert (result.created, result.rejected) == (500, 0)
 
 
@@ -303,7 +269,7 @@ def test_synth_cli_formats(tmp_path):
 
             assert duckdb.sql(f"SELECT count(*) FROM '{out}'").fetchall() == [(50,)]
         else:
-            result = registry_import(out, today=TODAY, parallel=False, dry_run=True)
+            result = registry_import(out, today=TODAY, actor=None, parallel=False, dry_run=True)
             assert (result.rows, result.rejected) == (50, 0), suffix
     assert main(["synth", "registry", "--n", "5", "--out", str(tmp_path / "r.txt")]) == 2
     text = io.StringIO((tmp_path / "r.csv").read_text(encoding="utf-8-sig"))

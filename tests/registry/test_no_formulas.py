@@ -11,7 +11,7 @@ import pytest
 from jixiao.registry.importer import registry_import
 from jixiao.registry.models import Person
 from jixiao.registry.services import registry_export
-from tests.registry.test_import import TODAY, make_id, row, write_csv
+from tests.registry.rows import TODAY, make_id, row, write_csv
 from tests.spreadsheets import FORMULA_PAYLOADS, URL_PAYLOAD, assert_text_only
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +21,7 @@ LINK, PLUS, MINUS, AT = FORMULA_PAYLOADS
 def test_registry_export_keeps_formula_like_names_addresses_and_phones_as_text(world, tmp_path):
     rows = [row(姓名=LINK, 身份证号=make_id(seq="301"), 户籍地址=URL_PAYLOAD, 联系电话=PLUS),
             row(姓名=AT, 身份证号=make_id(seq="302"), 户籍地址=MINUS, 联系电话="13800001111")]
-    result = registry_import(write_csv(tmp_path / "名册.csv", rows), today=TODAY, parallel=False)
+    result = registry_import(write_csv(tmp_path / "名册.csv", rows), today=TODAY, actor=None, parallel=False)
     assert (result.created, result.rejected) == (2, 0)
     out = tmp_path / "导出.xlsx"
     count = registry_export(actor=world.users["admin"], persons=Person.objects.all(), out_path=out, unmasked=True,
@@ -33,7 +33,7 @@ def test_registry_export_keeps_formula_like_names_addresses_and_phones_as_text(w
 def test_registry_error_report_keeps_formula_like_values_as_text(tmp_path):
     rows = [row(身份证号=LINK), row(身份证号=make_id(seq="311"), 残疾类别=PLUS),
             row(身份证号=make_id(seq="312"), 残疾等级=MINUS), row(身份证号=make_id(seq="313"), 发证日期=AT)]
-    result = registry_import(write_csv(tmp_path / "名册.csv", rows), today=TODAY, parallel=False,
+    result = registry_import(write_csv(tmp_path / "名册.csv", rows), today=TODAY, actor=None, parallel=False,
                              errors_path=tmp_path / "错误报告")
     csv_path, xlsx_path = result.error_files
     assert_text_only(xlsx_path, [LINK, PLUS, MINUS, AT])

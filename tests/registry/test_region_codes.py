@@ -7,7 +7,7 @@ import pytest
 from jixiao.regions.models import Region
 from jixiao.registry.importer import registry_import
 from jixiao.registry.models import Person
-from tests.registry.test_import import TODAY, make_id, problems, row, run, write_csv
+from tests.registry.rows import TODAY, make_id, problems, row, run, write_csv
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +59,7 @@ def test_former_county_code_still_falls_back(tmp_path):
 def test_parallel_reader_applies_the_same_check(tmp_path):
     rows = [row(身份证号=make_id(seq="101"), 户籍地区划代码="530125001999"),
             row(身份证号=make_id(seq="102"), 户籍地区划代码="530125001002")]
-    result = registry_import(write_csv(tmp_path / "名册.csv", rows), today=TODAY, parallel=True,
+    result = registry_import(write_csv(tmp_path / "名册.csv", rows), today=TODAY, actor=None, parallel=True,
                              errors_path=tmp_path / "err")
     assert (result.created, result.rejected) == (1, 1)
     assert "宜良县的村/社区代码已载入" in problems(result)[0]["原因"]

@@ -11,9 +11,15 @@ from python_calamine import CalamineWorkbook
 from jixiao.changelog.models import ChangeRecord
 from jixiao.registry.models import Person, PersonChange
 from tests.personas import PERSONAS
-from tests.registry.test_import import make_id, row, write_csv
+from tests.registry.rows import make_id, row, write_csv
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(registry_world):
+    """The shared world with one registered person in each of four of its regions (tests/registry/conftest.py)."""
+    return registry_world
 
 # Which persons (by where they live) each role sees; the evaluator sees no one.
 PEOPLE = {"yiliang": "530125003004", "fumin": "530124001001", "yl_town": None, "yl_village": None}
@@ -24,24 +30,6 @@ SEES = {
     "finance_fm": {"fumin"}, "evaluator": set(),
 }
 UNMASKS = {"admin", "county_yl", "county_fm", "town_yl", "village_yl"}
-
-
-@pytest.fixture
-def world(world, tmp_path):
-    """The shared world with one registered person in each of four of its regions."""
-    # give the invented township and village GB-like codes under 宜良县 so rows can point at them
-    town, village = world.regions["yl_town"], world.regions["yl_village"]
-    town.gb_code, village.gb_code = "530125001", "530125001002"
-    town.save()
-    village.save()
-    from jixiao.registry.importer import registry_import
-
-    codes = {"yiliang": "530125003004", "fumin": "530124001001", "yl_town": "530125001", "yl_village": "530125001002"}
-    rows = [row(姓名=f"人员{key}", 身份证号=make_id(seq=f"{100 + i}"), 户籍地区划代码=code, 联系电话=f"1390000{i:04d}")
-            for i, (key, code) in enumerate(codes.items())]
-    registry_import(write_csv(tmp_path / "seed.csv", rows), parallel=False)
-    world.persons = {key: Person.objects.get(name=f"人员{key}") for key in codes}
-    return world
 
 
 def client_for(world, persona):
@@ -127,14 +115,6 @@ def test_filters(world):
     assert len(re.findall(r'data-person="', client.get("/registry/", {"level": 3}).content.decode())) == 4
 
 
-@pytest.fixture
-def run_jobs_here(settings, django_capture_on_commit_callbacks):
-    """Queued jobs run at once in this process (django-tasks' immediate backend; same test database).
-    Use as a context manager around the request that starts the job."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
 def test_web_import_is_a_job_scoped_with_progress_and_error_report(world, tmp_path, run_jobs_here):
     from jixiao.jobs.models import Job
     from jixiao.jobs.storage import job_folder
@@ -184,7 +164,7 @@ def test_history_shows_changed_phone_numbers_masked(world, tmp_path, persona):
 
     person = world.persons["yiliang"]
     changed = row(姓名=person.name, 身份证号=person.id_number, 户籍地区划代码="530125003004", 联系电话="13812345678")
-    result = registry_import(write_csv(tmp_path / "更新.csv", [changed]), parallel=False)
+    result = registry_import(write_csv(tmp_path / "更新.csv", [changed]), actor=None, parallel=False)
     assert result.updated == 1
     assert PersonChange.objects.get(person=person, action="update").changes["联系电话"] == ["13900000000", "13812345678"]
     html = client_for(world, persona).get(f"/registry/persons/{person.pk}/").content.decode()

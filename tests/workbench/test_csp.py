@@ -29,10 +29,10 @@ def inline_code(html: str) -> list[str]:
 @pytest.fixture
 def admin_client(world, tmp_path):
     from jixiao.registry.importer import registry_import
-    from tests.registry.test_import import make_id, row, write_csv
+    from tests.registry.rows import make_id, row, write_csv
 
     rows = [row(姓名="人员甲", 身份证号=make_id(seq="101"), 户籍地区划代码="530125003004")]
-    registry_import(write_csv(tmp_path / "seed.csv", rows), parallel=False)
+    registry_import(write_csv(tmp_path / "seed.csv", rows), actor=None, parallel=False)
     client = Client()
     client.force_login(world.users["admin"])
     return client, world

@@ -70,11 +70,11 @@ class Watch:
 def world(live_db, tmp_path):
     world = build_world()
     from jixiao.registry.importer import registry_import
-    from tests.registry.test_import import make_id, row, write_csv
+    from tests.registry.rows import make_id, row, write_csv
 
     rows = [row(姓名=f"浏览器人员{i}", 身份证号=make_id(seq=f"{300 + i}"), 户籍地区划代码="530125003004",
                 联系电话=f"1390000{i:04d}") for i in range(3)]
-    registry_import(write_csv(tmp_path / "seed.csv", rows), parallel=False)
+    registry_import(write_csv(tmp_path / "seed.csv", rows), actor=None, parallel=False)
     return world
 
 
