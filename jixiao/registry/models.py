@@ -1,5 +1,4 @@
-"""The registry of certified disabled persons (残疾人证登记名册), their households and their
-memberships in assistance programmes. Personal numbers are stored whole and masked when shown
+"""The registry of certified disabled persons (残疾人证登记名册) and their certificates. Personal numbers are stored whole and masked when shown
 (``jixiao.common.pii``); every change of a person is a ``PersonChange`` row (who, when, old → new)."""
 
 from django.conf import settings
@@ -52,16 +51,6 @@ class ImportBatch(models.Model):
         return f"{self.file_name}（{self.started_at:%Y-%m-%d %H:%M}）"
 
 
-class Household(models.Model):
-    region = models.ForeignKey("regions.Region", models.PROTECT, verbose_name="户籍地区划")
-    address = models.CharField("户籍地址", max_length=255, blank=True)
-    head = models.ForeignKey("Person", models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="户主")
-
-    class Meta:
-        verbose_name = "家庭户"
-        verbose_name_plural = "家庭户"
-
-
 class Person(models.Model):
     class Sex(models.TextChoices):
         MALE = "男", "男"
@@ -78,9 +67,6 @@ class Person(models.Model):
     region_code = models.CharField("户籍地区划代码", max_length=12)
     address = models.CharField("户籍地址", max_length=255, blank=True)
     phone = models.CharField("联系电话", max_length=40, blank=True)
-    household = models.ForeignKey(Household, models.SET_NULL, null=True, blank=True, related_name="members",
-                                  verbose_name="家庭户", db_index=False)  # partial index below: most have none
-    relation_to_head = models.CharField("与户主关系", max_length=20, blank=True)
     created_batch = models.ForeignKey(ImportBatch, models.SET_NULL, null=True, blank=True, related_name="+",
                                       verbose_name="登记批次", db_index=False)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
@@ -90,7 +76,6 @@ class Person(models.Model):
         verbose_name_plural = "残疾人"
         # Indexes cost most of a bulk import's time (a million rows): only what pages filter on.
         indexes = [
-            models.Index(fields=["household"], name="person_household_idx", condition=models.Q(household__isnull=False)),
             # The registry list: the user's region subtree as a list of region ids (each one a range of
             # this index), within a region by name (code point order) then id — the list's order, so a
             # page, a name-prefix search and a keyset "next page" read only the rows they show.
@@ -165,28 +150,6 @@ class RegistryTally(models.Model):
         verbose_name_plural = "名册人数统计"
         constraints = [models.UniqueConstraint(fields=["region", "category", "level", "status"],
                                                name="registry_tally_key")]
-
-
-class ProgrammeMembership(models.Model):
-    """Membership of an assistance programme (低保, 特困 …) over a period."""
-
-    class Programme(models.TextChoices):
-        URBAN_DIBAO = "urban_dibao", "城市低保"
-        RURAL_DIBAO = "rural_dibao", "农村低保"
-        TEKUN_CENTRAL = "tekun_central", "特困集中供养"
-        TEKUN_DISPERSED = "tekun_dispersed", "特困分散供养"
-        OTHER = "other", "其他"
-
-    person = models.ForeignKey(Person, models.CASCADE, related_name="memberships", verbose_name="人员")
-    programme = models.CharField("救助项目", max_length=20, choices=Programme.choices)
-    start = models.DateField("起始日期")
-    end = models.DateField("终止日期", null=True, blank=True)
-    monthly_fen = models.BigIntegerField("月保障金额（分）", null=True, blank=True)
-
-    class Meta:
-        verbose_name = "救助项目"
-        verbose_name_plural = "救助项目"
-        ordering = ["person", "start"]
 
 
 class PersonChange(models.Model):

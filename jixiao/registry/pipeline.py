@@ -23,7 +23,7 @@ CHUNK_ROWS = 10_000
 # Ready rows are the exact parameter tuples of the two INSERTs (plain tuples: cheap to pickle; dates
 # as ISO text, which both databases take), so the importer only hands them to the database.
 PERSON_COLUMNS = ("id", "id_number", "name", "sex", "birth_date", "region_id", "region_code", "address", "phone",
-                  "relation_to_head", "created_batch_id", "updated_at")
+                  "created_batch_id", "updated_at")
 CERTIFICATE_COLUMNS = ("person_id", "number", "generation", "category", "level", "status", "cancel_reason",
                        "cancel_date", "issued_on")
 (PK, ID, NAME, SEX, BIRTH, REGION_ID, REGION_CODE, ADDRESS, PHONE) = range(9)  # in a person tuple
@@ -115,7 +115,7 @@ class _Screen:
         for r, region_id in accepted:
             i = r.id_number
             persons.append((pk, i, r.name, "男" if i[16] in "13579" else "女", f"{i[6:10]}-{i[10:12]}-{i[12:14]}",
-                            region_id, r.region_code, r.address, r.phone, "", batch, now))
+                            region_id, r.region_code, r.address, r.phone, batch, now))
             certificates.append((pk, f"{i}{r.category}{r.level}", r.generation, r.category, r.level, r.status,
                                  r.cancel_reason, d(r.cancel_date), d(r.issued_on)))
             rows.append(r.row)
