@@ -65,7 +65,7 @@ def prepare_data(home: Path, persons: int) -> dict:
         raise SystemExit(f"{home} 已有 {meta['persons']} 人的数据，与 --persons {persons} 不符：请换一个目录")
     os.environ["JIXIAO_HOME"] = str(home)
     os.environ["DJANGO_SETTINGS_MODULE"] = "jixiao.settings"
-    from jixiao.cli.common import setup_django
+    from jixiao.bootstrap import setup_django
 
     setup_django(migrate=True)
     from django.db import connections
