@@ -92,8 +92,9 @@ def prepare_data(home: Path, persons: int) -> dict:
                 check_password=False)
     rng = random.Random(SEED)
     last = Person.objects.order_by("-pk").values_list("pk", flat=True).first()
-    counties = list(Region.objects.filter(level__in=["county", "zone"], persons__isnull=False).distinct()
-                    .order_by("pk").values_list("pk", flat=True))
+    # persons live in villages: a county counts when its subtree holds someone
+    counties = [pk for pk, path in Region.objects.filter(level__in=["county", "zone"]).order_by("pk")
+                .values_list("pk", "path") if Person.objects.filter(region__path__startswith=path).exists()]
     meta = {
         "persons": persons,
         "seed": SEED,
@@ -101,7 +102,7 @@ def prepare_data(home: Path, persons: int) -> dict:
         "import_s": round(imported, 1),
         "sample_pks": sorted(rng.sample(range(1, last + 1), min(SAMPLE_PKS, last))),
         "county_ids": counties,
-        "county_persons": Person.objects.filter(region=county).count(),
+        "county_persons": Person.objects.filter(region__path__startswith=county.path).count(),
     }
     connections.close_all()
     db = home / "jixiao.sqlite3"

@@ -9,10 +9,12 @@ from django.db.models import QuerySet
 from jixiao.changelog.models import ChangeRecord
 
 
-def last_change_id() -> int:
-    """The id of the newest audit row: a version of all business data, since every write records one
-    (the primary key's index answers it at once)."""
-    return ChangeRecord.objects.order_by("-id").values_list("id", flat=True).first() or 0
+def last_change_mark() -> str:
+    """A version of all business data, since every write records an audit row: the newest row's id and
+    time (the primary key's index answers it at once). The time makes the mark unique even where an id
+    comes back — SQLite hands out a rolled-back transaction's ids again, and a restored backup repeats them."""
+    newest = ChangeRecord.objects.order_by("-id").values_list("id", "at").first()
+    return f"{newest[0]}@{newest[1].timestamp():.6f}" if newest else "0"
 
 
 def changes_about(obj) -> QuerySet[ChangeRecord]:

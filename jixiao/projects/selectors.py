@@ -108,10 +108,10 @@ def cached_per_scope(name: str, user, compute, *parts):
     """``compute()`` cached for everyone who sees the same projects, until the data changes."""
     from django.core.cache import cache
 
-    from jixiao.changelog.selectors import last_change_id
+    from jixiao.changelog.selectors import last_change_mark
 
     key = ":".join(["jixiao", name, permissions.scope_key(user, Action.VIEW, Kind.PROJECT), *map(str, parts),
-                    str(last_change_id())])
+                    last_change_mark()])
     value = cache.get(key)
     if value is None:
         value = compute()

@@ -144,3 +144,22 @@ def test_tally_kept_by_every_import(people, tmp_path):
     assert person_page(user=people.users["city"], filters=PersonFilters(region_id=fumin.pk)).count == 21
     tally = _tally()
     assert registry_tally_rebuild() == len(tally) and _tally() == tally
+
+
+def test_a_moved_township_leaves_the_county_list_at_once(people):
+    """The list's regions are kept per scope between requests; moving a township under another county
+    (a change record) must change both counties' lists on the next request, not after a cache expires."""
+    from jixiao.regions.services import region_update
+
+    yiliang, fumin = people.users["county_yl"], people.users["county_fm"]
+    assert person_page(user=yiliang, filters=PersonFilters()).count == 40  # read: the regions are kept now
+    town = Region.objects.get(code="530125001")
+    moved = set(Person.objects.filter(region__path__startswith=town.path).values_list("pk", flat=True))
+    assert len(moved) == 20
+    region_update(actor=people.users["admin"], region=town, parent=Region.objects.get(code="530124"))
+    for user in (yiliang, fumin):  # a new request: a fresh user object, as the middleware gives
+        user.__dict__.pop("_jixiao_registry_regions", None)
+    after_yl = {p["pk"] for p in person_page(user=yiliang, filters=PersonFilters(), size=100).rows}
+    after_fm = {p["pk"] for p in person_page(user=fumin, filters=PersonFilters(), size=100).rows}
+    assert not moved & after_yl and len(after_yl) == 20
+    assert moved <= after_fm and len(after_fm) == 40
