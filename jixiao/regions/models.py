@@ -39,6 +39,9 @@ class Region(models.Model):
         verbose_name = "行政区划"
         verbose_name_plural = "行政区划"
         ordering = ["path"]
+        # List filters offer the county level and above (a few dozen of a province's ~16,000 regions with
+        # villages loaded): found by level, not by scanning every path.
+        indexes = [models.Index(fields=["level"], name="region_level_idx")]
 
     def __str__(self):
         return self.name

@@ -138,7 +138,8 @@ def regions_for_list(user) -> list[tuple[int, str, str, str]]:
     return cached
 
 
-_REGIONS_IN_SCOPE: dict[str, list] = {}  # per server process; keys carry the newest change record's id
+_REGIONS_IN_SCOPE: dict[str, list] = {}  # per server process; keys carry the newest change record's mark
+_REGION_NAMES: dict[int, dict[int, str]] = {}  # id(list of _REGIONS_IN_SCOPE) → {region id: name}
 
 
 def _regions_in_scope(user) -> list[tuple[int, str, str, str]]:
@@ -155,8 +156,17 @@ def _regions_in_scope(user) -> list[tuple[int, str, str, str]]:
                        .order_by("pk").values_list("pk", "name", "level", "path"))
         if len(_REGIONS_IN_SCOPE) >= 200:  # old keys (an earlier change record) are never asked again
             _REGIONS_IN_SCOPE.clear()
+            _REGION_NAMES.clear()
         _REGIONS_IN_SCOPE[key] = regions
+        _REGION_NAMES[id(regions)] = {pk: name for pk, name, _, _ in regions}
     return regions
+
+
+def region_names_for_list(user) -> dict[int, str]:
+    """{region id: name} of ``regions_for_list``: the list's region column."""
+    regions = regions_for_list(user)
+    names = _REGION_NAMES.get(id(regions))
+    return names if names is not None else {pk: name for pk, name, _, _ in regions}
 
 
 def _region_ids(user, region_id: int | None) -> list[int]:
@@ -180,7 +190,7 @@ def _in_regions(model, region_ids: list[int]):
     from django.db.models import BooleanField
     from django.db.models.expressions import RawSQL
 
-    ids = ",".join(str(int(i)) for i in region_ids) or "NULL"
+    ids = ",".join(map(str, map(int, region_ids))) or "NULL"
     return RawSQL(f'"{model._meta.db_table}"."region_id" IN ({ids})', [], output_field=BooleanField())
 
 

@@ -58,7 +58,7 @@ def person_list(request):
     else:
         services.person_search_record(actor=request.user, term=page.term, page="残疾人名册", found=page.count)
         person_url = reverse("registry_person", args=[0]).removesuffix("0/")  # one reverse() for the page
-        region_names = {pk: name for pk, name, _, _ in selectors.regions_for_list(request.user)}
+        region_names = selectors.region_names_for_list(request.user)
         rows = [{
             "pk": p["pk"], "url": f"{person_url}{p['pk']}/", "name": p["name"], "sex": p["sex"], "born": p["birth_date"],
             "region": region_names.get(p["region_id"], ""),
