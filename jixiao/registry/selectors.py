@@ -238,7 +238,7 @@ class PersonPage:
     the link), the previous one ends before the first — no OFFSET, so a deep page costs what the first does."""
 
     rows: list[dict]  # LIST_COLUMNS of each person shown
-    count: int  # all persons matching (from RegistryTally, or cached for a search)
+    count: int  # all persons matching (``person_count``: cached per region set, filter and registry version)
     term: SearchTerm
     next_after: int | None = None  # pk of the last row, when there is a next page
     previous_before: int | None = None  # pk of the first row, when there is a previous page
