@@ -36,6 +36,7 @@ from bench.bench_serve import (
     Client,
     Target,
     free_port,
+    goal_lines,
     machine_lines,
     run_target,
     start_server,
@@ -215,13 +216,8 @@ def main() -> None:
         print()
         print(f"负载开始前 loadavg: {' '.join(load_before)}"
               + (f"；各页开始前等待机器空闲共 {waited:.0f} s（--quiet-wait {args.quiet_wait:g}）" if args.quiet_wait else ""))
-        goal_rows = [r for r in results if r.target.goal]
-        missed = [r for r in goal_rows if not r.pct(95) < GOAL_P95_MS or r.errors]
-        for r in goal_rows:
-            ok = r.pct(95) < GOAL_P95_MS and not r.errors
-            print(f"目标 p95 < {GOAL_P95_MS:g} ms  {r.target.label}（{ROLE_LABELS[r.target.role]}）: "
-                  f"{r.pct(95):.1f} ms {'达到' if ok else '未达到'}")
-        print(f"目标总计: {'全部达到' if not missed else f'{len(missed)} 项未达到'}")
+        for line in goal_lines(results, GOAL_P95_MS):
+            print(line)
     except KeyboardInterrupt:
         STOP.set()
         print("\n已中断", file=sys.stderr)
