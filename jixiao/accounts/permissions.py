@@ -185,15 +185,13 @@ def regions_for_filter(user, selected=None) -> list:
     """The regions a list filter offers: county level and above within what the user may pick, plus a
     county user's own townships (``regions.selectors.region_filter_choices``: a city user gets 19, not 150
     townships), plus ``selected`` (a region id from the query) when it is a township they may pick."""
-    from jixiao.regions.models import Region
-    from jixiao.regions.selectors import UPPER_LEVELS, region_filter_choices
+    from jixiao.regions.selectors import UPPER_LEVELS
 
     scope = user_scope(user)
     everything = scope.role == Role.ADMIN
     if not (everything or scope.region_path):
         return []
-    region = Region.objects.filter(pk=scope.region_id).first() if scope.region_id else None
-    choices = list(region_filter_choices(region=region, sees_all=everything))
+    choices = list(_filter_choices(everything, scope.region_id))
     try:
         selected = int(selected) if selected not in (None, "") else None
     except (TypeError, ValueError):
@@ -203,6 +201,27 @@ def regions_for_filter(user, selected=None) -> list:
         if extra is not None:
             choices.append(extra)
             choices.sort(key=lambda r: r.path)
+    return choices
+
+
+_FILTER_CHOICES: dict[str, tuple] = {}  # per server process, keyed by the newest change record (regions change rarely)
+
+
+def _filter_choices(everything: bool, region_id: int | None) -> tuple:
+    """``region_filter_choices`` for a scope, kept per process: read for every list page, they cost 1–2 ms.
+    The Region objects are shared between requests: read only."""
+    from jixiao.changelog.selectors import last_change_mark
+    from jixiao.regions.models import Region
+    from jixiao.regions.selectors import region_filter_choices
+
+    key = f"{everything}:{region_id}:{last_change_mark()}"
+    choices = _FILTER_CHOICES.get(key)
+    if choices is None:
+        region = Region.objects.filter(pk=region_id).first() if region_id else None
+        choices = tuple(region_filter_choices(region=region, sees_all=everything))
+        if len(_FILTER_CHOICES) >= 200:
+            _FILTER_CHOICES.clear()
+        _FILTER_CHOICES[key] = choices
     return choices
 
 

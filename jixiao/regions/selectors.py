@@ -30,22 +30,23 @@ def region_resolve(text: str) -> Region | None:
 
 
 def region_code_index() -> dict[str, tuple]:
-    """Every numeric code of the region table (codes, 国标代码, former codes) → (id, path); the 6-digit code
-    of a county-level unit whose townships or villages are loaded whole → (id, path, name, lengths of the
-    codes loaded below it: 9 and/or 12). The registry pipeline resolves 户籍地区划代码 with it, without a
-    database. A former code (晋宁县 530122) carries no such lengths: nothing is loaded under the old code,
-    so its 9- and 12-digit codes still fall back to the county."""
+    """Every numeric code of the region table (codes, 国标代码, former codes) → (id, path, partition); the
+    6-digit code of a county-level unit whose townships or villages are loaded whole → (id, path, partition,
+    name, lengths of the codes loaded below it: 9 and/or 12). The registry pipeline resolves 户籍地区划代码
+    with it, without a database. A former code (晋宁县 530122) carries no such lengths: nothing is loaded
+    under the old code, so its 9- and 12-digit codes still fall back to the county."""
     by_code: dict[str, tuple] = {}
-    rows = Region.objects.values_list("pk", "code", "gb_code", "aliases", "path", "name", "townships_loaded",
-                                      "villages_loaded")
-    for pk, code, gb_code, aliases, path, name, townships, villages in rows:
+    rows = Region.objects.values_list("pk", "code", "gb_code", "aliases", "path", "list_partition", "name",
+                                      "townships_loaded", "villages_loaded")
+    for pk, code, gb_code, aliases, path, partition, name, townships, villages in rows:
         loaded = frozenset(length for length, flag in ((9, townships), (12, villages)) if flag)
         for key in (code, gb_code):
             if key and key.isdigit():
-                by_code.setdefault(key, (pk, path, name, loaded) if loaded and len(key) == 6 else (pk, path))
+                by_code.setdefault(key, (pk, path, partition, name, loaded) if loaded and len(key) == 6
+                                   else (pk, path, partition))
         for key in aliases:
             if key.isdigit():
-                by_code.setdefault(key, (pk, path))
+                by_code.setdefault(key, (pk, path, partition))
     return by_code
 
 

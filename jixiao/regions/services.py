@@ -223,6 +223,10 @@ def region_delete(*, actor, region, note: str = "") -> None:
             raise RegionError(f"“{region.name}”仍被{'、'.join(kinds)}引用，不能删除") from None
 
 
+def _has_partition(region_model) -> bool:
+    return any(f.name == "list_partition" for f in region_model._meta.concrete_fields)
+
+
 def region_sync_catalog(region_model=None) -> int:
     """Insert or update the shipped regions (idempotent). Returns how many were written.
 
@@ -236,14 +240,13 @@ def region_sync_catalog(region_model=None) -> int:
         parent = by_code.get(entry.parent) if entry.parent else None
         city, county = (int(x) for x in entry.cost_share.split(":")) if entry.cost_share else (None, None)
         path = (parent.path if parent else "") + entry.code + "/"
-        obj, _ = region_model.objects.update_or_create(
-            code=entry.code,
-            defaults={
-                "gb_code": entry.gb_code, "name": entry.name, "short_name": entry.short_name,
-                "aliases": list(entry.aliases) + list(entry.former_codes), "level": entry.level,
-                "parent": parent, "path": path, "city_share": city, "county_share": county,
-            },
-        )
+        defaults = {
+            "gb_code": entry.gb_code, "name": entry.name, "short_name": entry.short_name,
+            "aliases": list(entry.aliases) + list(entry.former_codes), "level": entry.level,
+            "parent": parent, "path": path, "city_share": city, "county_share": county,
+        }
+        # a new region's partition is set by Region.save (the data migration's model predates the field)
+        obj, _ = region_model.objects.update_or_create(code=entry.code, defaults=defaults)
         by_code[entry.code] = obj
         written += 1
     return written
@@ -311,8 +314,9 @@ def load_rows(region_model, rows, *, prefix: str = "") -> LoadResult:
     Checks everything first and writes only when nothing is wrong."""
     rows = list(rows)
     catalog = {entry.code for entry in load_catalog()}
+    with_partition = _has_partition(region_model)  # the data migrations pass a model from before the field
     existing = {r.code: r for r in region_model.objects.all().only(
-        "pk", "code", "gb_code", "name", "level", "parent_id", "path")}
+        "pk", "code", "gb_code", "name", "level", "parent_id", "path", *(["list_partition"] if with_partition else []))}
     by_pk = {r.pk: r for r in existing.values()}
     gb_owner = {r.gb_code: r.code for r in existing.values() if r.gb_code}
     levels = {code: r.level for code, r in existing.items()}
@@ -354,6 +358,7 @@ def load_rows(region_model, rows, *, prefix: str = "") -> LoadResult:
         raise LoadInvalid(problems)
     paths = {code: r.path for code, r in existing.items()}
     ids = {code: r.pk for code, r in existing.items()}
+    partitions = {code: (r.list_partition if with_partition else "") or code for code, r in existing.items()}
     for row in changed:  # rare: a newer NBS year renamed or moved a region already loaded
         stored = region_model.objects.get(pk=ids[row.code])
         parent = region_model.objects.get(code=row.parent) if row.parent else None
@@ -376,8 +381,11 @@ def load_rows(region_model, rows, *, prefix: str = "") -> LoadResult:
                 if len(path) > PATH_MAX:
                     raise LoadInvalid([f"{row.where}：路径超过{PATH_MAX}个字符"])
                 paths[row.code] = path
+                partition = partitions[row.code] = (partitions[row.parent] if row.parent and level in
+                                                    ("township", "village") else row.code)  # Region.partition_for
                 objects.append(region_model(code=row.code, gb_code=row.code, name=row.name, level=row.level,
-                                            parent_id=ids[row.parent] if row.parent else None, path=path))
+                                            parent_id=ids[row.parent] if row.parent else None, path=path,
+                                            **({"list_partition": partition} if with_partition else {})))
             region_model.objects.bulk_create(objects)
             if any(o.pk is None for o in objects):
                 ids.update(region_model.objects.filter(code__in=[o.code for o in objects]).values_list("code", "pk"))

@@ -238,9 +238,10 @@ class _Writer:
         """(person id, person tuple, certificate tuple, has a certificate, field changes) per changed person."""
         with connection.cursor() as cursor:
             cursor.executemany(
-                f"UPDATE {self.person_table} SET region_id = %s, region_code = %s, address = %s, phone = %s, "
-                f"updated_at = %s WHERE id = %s",
-                [(p[P.REGION_ID], p[P.REGION_CODE], p[P.ADDRESS], p[P.PHONE], now, pk) for pk, p, _, _, _ in changes],
+                f"UPDATE {self.person_table} SET region_id = %s, region_code = %s, list_partition = %s, address = %s, "
+                f"phone = %s, updated_at = %s WHERE id = %s",
+                [(p[P.REGION_ID], p[P.REGION_CODE], p[P.PARTITION], p[P.ADDRESS], p[P.PHONE], now, pk)
+                 for pk, p, _, _, _ in changes],
             )
             with_cert = [(*c[1:], pk) for pk, _, c, has_cert, _ in changes if has_cert]
             if with_cert:

@@ -23,10 +23,11 @@ CHUNK_ROWS = 10_000
 # Ready rows are the exact parameter tuples of the two INSERTs (plain tuples: cheap to pickle; dates
 # as ISO text, which both databases take), so the importer only hands them to the database.
 PERSON_COLUMNS = ("id", "id_number", "name", "sex", "birth_date", "region_id", "region_code", "address", "phone",
-                  "created_batch_id", "updated_at")
+                  "created_batch_id", "updated_at", "list_partition")
 CERTIFICATE_COLUMNS = ("person_id", "number", "generation", "category", "level", "status", "cancel_reason",
                        "cancel_date", "issued_on")
 (PK, ID, NAME, SEX, BIRTH, REGION_ID, REGION_CODE, ADDRESS, PHONE) = range(9)  # in a person tuple
+PARTITION = 11
 (NUMBER, GENERATION, CATEGORY, LEVEL, STATUS, REASON, CANCEL, ISSUED) = range(1, 9)  # in a certificate tuple
 
 
@@ -42,7 +43,7 @@ _LOADED_LEVEL = ((9, "乡镇/街道"), (12, "村/社区"))
 
 
 def region_lookup(by_code: dict[str, tuple]):
-    """code → (region id, path) by the longest known prefix (12, 9, then 6 digits), memoised.
+    """code → (region id, path, partition) by the longest known prefix (12, 9, then 6 digits), memoised.
 
     Where the county's township (village) level is loaded whole — its entry in ``by_code`` carries the
     code lengths loaded below it (``regions.selectors.region_code_index``) — an unknown 9- (12-) digit
@@ -59,10 +60,10 @@ def region_lookup(by_code: dict[str, tuple]):
                     found = by_code[code[:length]]
                     break
             county = by_code.get(code[:6]) if found is not None and len(code) > 6 else None
-            if county is not None and len(county) > 2:
+            if county is not None and len(county) > 3:
                 for length, label in _LOADED_LEVEL:
-                    if length in county[3] and len(code) >= length and code[:length] not in by_code:
-                        found = f"户籍地区划代码“{code}”不在区划表中：{county[2]}的{label}代码已载入，请核对"
+                    if length in county[4] and len(code) >= length and code[:length] not in by_code:
+                        found = f"户籍地区划代码“{code}”不在区划表中：{county[3]}的{label}代码已载入，请核对"
                         break
             cache[code] = found
             return found
@@ -108,14 +109,14 @@ class _Screen:
                                            f"与第{first}行的身份证号相同：同一人在文件中出现两次，本行未导入"))
                 continue
             seen[r.id_number] = r.row
-            accepted.append((r, region[0]))
+            accepted.append((r, region))
         accepted.sort(key=lambda pair: pair[0].id_number)  # in ID order: the unique index grows at fewer places
         pk, batch, now, d = self.next_id, self.stamp.batch_id, self.stamp.now, self.date
         persons, certificates, rows = [], [], []
-        for r, region_id in accepted:
+        for r, region in accepted:
             i = r.id_number
             persons.append((pk, i, r.name, "男" if i[16] in "13579" else "女", f"{i[6:10]}-{i[10:12]}-{i[12:14]}",
-                            region_id, r.region_code, r.address, r.phone, batch, now))
+                            region[0], r.region_code, r.address, r.phone, batch, now, region[2]))
             certificates.append((pk, f"{i}{r.category}{r.level}", r.generation, r.category, r.level, r.status,
                                  r.cancel_reason, d(r.cancel_date), d(r.issued_on)))
             rows.append(r.row)

@@ -29,8 +29,9 @@ def test_a_village_name_borne_by_several_is_not_guessed():
 def test_code_index_marks_the_counties_loaded_whole():
     index = region_code_index()
     yiliang = Region.objects.get(code="530125")
-    assert index["530125"] == (yiliang.pk, yiliang.path, "宜良县", frozenset({9, 12}))
-    assert index["530122"] == (Region.objects.get(code="530115").pk, "530000/530100/530115/")  # a former code
+    assert index["530125"] == (yiliang.pk, yiliang.path, "530125", "宜良县", frozenset({9, 12}))
+    assert index["530122"] == (Region.objects.get(code="530115").pk, "530000/530100/530115/", "530115")  # former code
+    # a village: its partition is its county's (the list of persons is read county by county)
     assert index["530125001002"] == (Region.objects.get(code="530125001002").pk,
-                                     "530000/530100/530125/530125001/530125001002/")
+                                     "530000/530100/530125/530125001/530125001002/", "530125")
     assert "KM-YZH" not in index  # internal codes are not 户籍地区划代码

@@ -22,9 +22,18 @@ def test_valid_row_imported_with_derived_fields(tmp_path):
     person = Person.objects.get()
     assert person.sex == "男" and person.birth_date == date(1980, 1, 1)  # 17th digit 3: odd, male
     assert person.region.code == "530125001002" and person.region_code == "530125001002"  # the village itself
+    assert person.list_partition == "530125"  # the village's county: the list reads persons county by county
     cert = Certificate.objects.get()
     assert cert.number == make_id() + "43" and (cert.category, cert.level, cert.generation) == (4, 3, 3)
     assert cert.issued_on == date(2020, 5, 6) and cert.status == "valid"
+
+
+def test_a_move_to_another_county_takes_the_new_partition(tmp_path):
+    run(tmp_path, [row()])
+    result = run(tmp_path, [row(户籍地区划代码="530124001001")])
+    assert result.updated == 1, problems(result)
+    person = Person.objects.get()
+    assert (person.region.code, person.list_partition) == ("530124001001", "530124")
 
 
 @pytest.mark.parametrize(("value", "stored"), [

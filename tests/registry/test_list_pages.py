@@ -31,7 +31,7 @@ def people(world, tmp_path):
 
 
 def _order(persons):
-    return sorted(persons, key=lambda p: (p.region_id, p.name.encode("utf-8"), p.pk))
+    return sorted(persons, key=lambda p: (p.region.list_partition, p.name.encode("utf-8"), p.pk))
 
 
 def _walk(user, filters, size):
@@ -163,3 +163,12 @@ def test_a_moved_township_leaves_the_county_list_at_once(people):
     after_fm = {p["pk"] for p in person_page(user=fumin, filters=PersonFilters(), size=100).rows}
     assert not moved & after_yl and len(after_yl) == 20
     assert moved <= after_fm and len(after_fm) == 40
+    # the township keeps the partition it was created in (persons are not rewritten by a move): 富民县's list
+    # now reads two partitions and checks the regions of the second; its pages still walk the whole list
+    town.refresh_from_db()
+    assert town.list_partition == "530125" and Region.objects.get(code="530124").list_partition == "530124"
+    forward, backward, count = _walk(fumin, PersonFilters(), size=7)
+    flat = [pk for page in forward for pk in page]
+    assert count == 40 and set(flat) == after_fm and len(flat) == 40
+    assert flat == [p.pk for p in _order(Person.objects.filter(pk__in=after_fm))]
+    assert backward[1:] == forward[1:]
