@@ -14,7 +14,7 @@ from pathlib import Path
 from jixiao.common.safe_files import csv_writer, xlsx_workbook
 from jixiao.regions.nbs import shipped_villages
 from jixiao.registry.columns import CATEGORY_NAMES, LEVEL_NAMES, REGISTRY_COLUMNS
-from jixiao.registry.ids import check_digit
+from jixiao.common.ids import check_digit
 
 HEADER = [c.name for c in REGISTRY_COLUMNS if c.key != "cancel_date"] + ["注销日期"]
 

@@ -19,7 +19,7 @@ from jixiao.registry.columns import (
     REASON_WORDS,
     STATUS_WORDS,
 )
-from jixiao.registry.ids import IdError, normalize_id
+from jixiao.common.ids import IdError, normalize_id
 
 
 class RowProblem(NamedTuple):
@@ -249,7 +249,7 @@ def _weights():
     if _W is None:
         import numpy as np
 
-        from jixiao.registry.ids import WEIGHTS
+        from jixiao.common.ids import WEIGHTS
 
         _W = np.array(WEIGHTS, dtype=np.int64)
     return _W
@@ -274,7 +274,7 @@ class ChunkValidator:
     """Validates rows chunk by chunk with per-column caches; same results as ``validate_row``."""
 
     def __init__(self, positions: dict[str, int], today: date):
-        from jixiao.registry.ids import _valid_birth_dates, area_codes
+        from jixiao.common.ids import _valid_birth_dates, area_codes
 
         self.positions = positions
         self.today = today

@@ -4,7 +4,7 @@ registry file (.csv) written from rows, an import of rows and the problems it re
 import csv
 from datetime import date
 
-from jixiao.registry.ids import check_digit
+from jixiao.common.ids import check_digit
 from jixiao.registry.importer import registry_import
 
 TODAY = date(2026, 11, 23)

@@ -9,7 +9,7 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from jixiao.cli import main
-from jixiao.registry.ids import check_digit
+from jixiao.common.ids import check_digit
 from jixiao.registry.importer import registry_import
 from jixiao.registry.models import Certificate, ImportBatch, Person, PersonChange
 from jixiao.registry.sources import FileUnreadable

@@ -8,7 +8,6 @@ of future birth dates are why this module exists beside ``stdnum.cn.ric``."""
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -17,6 +16,13 @@ WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
 EARLIEST_BIRTH = date(1900, 1, 1)
 _DIGITS = frozenset("0123456789")
+
+# Full-width forms (U+FF01–U+FF5E: "１２Ｘ") as their ASCII characters, the ideographic space as a space: what
+# "full-width → half-width" means for IDs. The comparison's SQL applies the same table (``id_sql``), so the
+# registry import and a comparison accept and normalise exactly the same IDs (a test proves it).
+FULL_WIDTH = "".join(chr(c) for c in range(0xFF01, 0xFF5F)) + "\u3000"
+HALF_WIDTH = "".join(chr(c) for c in range(0x21, 0x7F)) + " "
+_TO_HALF_WIDTH = str.maketrans(FULL_WIDTH, HALF_WIDTH)
 
 
 class IdError(ValueError):
@@ -65,7 +71,7 @@ def _date_problem(text: str, today: date) -> str:
 def normalize_id(raw, *, today: date | None = None) -> str:
     """The 18-character ID for a cell as read; raises IdError with the reason.
 
-    Accepts full-width digits, spaces and a lower-case x; upgrades a 15-digit first-generation ID
+    Accepts full-width digits and letters (``FULL_WIDTH``), whitespace anywhere and a lower-case x; upgrades a 15-digit first-generation ID
     (born 19xx) to 18 digits. Refuses a number cell: its last digits are already lost."""
     if raw is None or raw == "":
         raise IdError("身份证号为空")
@@ -78,7 +84,7 @@ def normalize_id(raw, *, today: date | None = None) -> str:
         raise IdError(f"身份证号不是文本（{type(raw).__name__}）")
     text = raw
     if not text.isascii():
-        text = unicodedata.normalize("NFKC", text)
+        text = text.translate(_TO_HALF_WIDTH)
     if " " in text or "\t" in text or not text.isprintable():
         text = "".join(text.split())
     text = text.upper()
