@@ -54,6 +54,8 @@ class InputLimits:
     registry_max_rows: int = EXCEL_MAX_ROWS
     registry_max_columns: int = 64
     registry_max_cells: int = 30_000_000
+    roster_max_bytes: int = 4096 * MB  # a department's roster as .csv or .parquet (spreadsheets: the registry's bounds)
+    roster_max_uncompressed_bytes: int = 16384 * MB  # a .parquet roster's data once decompressed
     audit_max_bytes: int = 20 * MB
     docx_max_uncompressed_bytes: int = 100 * MB
     zip_max_members: int = 1_000
@@ -92,6 +94,8 @@ ENVIRONMENT: dict[str, tuple[str, int]] = {
     "registry_max_rows": ("JIXIAO_REGISTRY_MAX_ROWS", 1),
     "registry_max_columns": ("JIXIAO_REGISTRY_MAX_COLUMNS", 1),
     "registry_max_cells": ("JIXIAO_REGISTRY_MAX_CELLS", 1),
+    "roster_max_bytes": ("JIXIAO_ROSTER_MAX_MB", MB),
+    "roster_max_uncompressed_bytes": ("JIXIAO_ROSTER_MAX_UNCOMPRESSED_MB", MB),
     "audit_max_bytes": ("JIXIAO_AUDIT_MAX_MB", MB),
     "docx_max_uncompressed_bytes": ("JIXIAO_DOCX_MAX_UNCOMPRESSED_MB", MB),
     "zip_max_members": ("JIXIAO_ZIP_MAX_MEMBERS", 1),

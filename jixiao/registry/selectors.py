@@ -464,3 +464,35 @@ def shown_id(person_or_number: str, *, unmasked: bool) -> str:
 
 def shown_phone(phone: str, *, unmasked: bool) -> str:
     return phone if unmasked or not phone else mask_phone(phone)
+
+
+# ---- the registry as a comparison's input ---------------------------------------------------------
+
+def registry_table_for_comparison(*, user, region_code: str | None = None):
+    """The registry within the user's region (everything for ``user=None``: the command line's own tool) as an
+    Arrow table of the comparison's registry columns (``comparison.kinds.REGISTRY``) and ``_row`` (the person's
+    place in id order, counted from 2 as in a file with its header). ``region_code``: only persons whose
+    户籍地区划代码 begins with it. Read in chunks of plain tuples: a million persons in ~1–2 s."""
+    import pyarrow as pa
+
+    persons = Person.objects.all() if user is None else persons_visible(user)
+    if region_code:
+        persons = persons.filter(region_code__startswith=region_code)
+    status = {"valid": "有效", "cancelled": "注销"}
+    reasons = {"death": "死亡", "moved": "迁出", "other": "其他"}
+    rows = persons.order_by("pk").values_list("name", "id_number", "certificate__category", "certificate__level",
+                                              "certificate__status", "certificate__cancel_reason", "region_code")
+    columns: dict[str, list] = {k: [] for k in ("name", "id_raw", "category", "level", "status", "cancel_reason",
+                                                "region_code")}
+    for name, id_number, category, level, state, reason, code in rows.iterator(chunk_size=20_000):
+        columns["name"].append(name)
+        columns["id_raw"].append(id_number)
+        columns["category"].append(str(category) if category else None)
+        columns["level"].append(str(level) if level else None)
+        columns["status"].append(status.get(state, "有效") if state else None)
+        columns["cancel_reason"].append(reasons.get(reason) if reason else None)
+        columns["region_code"].append(code)
+    n = len(columns["name"])
+    table = {k: pa.array(v, type=pa.string()) for k, v in columns.items()}
+    table["_row"] = pa.array(range(2, n + 2), type=pa.int64())
+    return pa.table(table)

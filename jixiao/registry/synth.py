@@ -11,10 +11,10 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
+from jixiao.common.ids import check_digit
 from jixiao.common.safe_files import csv_writer, xlsx_workbook
 from jixiao.regions.nbs import shipped_villages
 from jixiao.registry.columns import CATEGORY_NAMES, LEVEL_NAMES, REGISTRY_COLUMNS
-from jixiao.common.ids import check_digit
 
 HEADER = [c.name for c in REGISTRY_COLUMNS if c.key != "cancel_date"] + ["注销日期"]
 

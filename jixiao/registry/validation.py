@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import NamedTuple
 
+from jixiao.common.ids import IdError, normalize_id
 from jixiao.registry.columns import (
     CATEGORY_WORDS,
     COLUMN_BY_KEY,
@@ -19,7 +20,6 @@ from jixiao.registry.columns import (
     REASON_WORDS,
     STATUS_WORDS,
 )
-from jixiao.common.ids import IdError, normalize_id
 
 
 class RowProblem(NamedTuple):

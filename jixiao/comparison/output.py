@@ -1,0 +1,115 @@
+"""What a comparison writes (../shared/formats.md, "Comparison output"): findings.csv (UTF-8 with BOM), findings.xlsx
+(a sheet per kind and the 走访清单 by village) and summary.json. The CSV is written by the engine itself (no Python
+per row); text cells that Excel would take for a formula are neutralised as ``common.safe_files`` does."""
+
+from __future__ import annotations
+
+import codecs
+import json
+import shutil
+from pathlib import Path
+
+from jixiao.common.safe_files import FORMULA_TRIGGERS, xlsx_workbook
+from jixiao.comparison.kinds import FINDING_KINDS, KINDS, PERSON_LEVEL
+
+HEADERS = {"kind": "类型代码", "kind_zh": "类型", "programme": "项目代码", "roster": "名册", "row": "行号",
+           "id": "身份证号", "name": "姓名", "region_code": "户籍地区划代码", "suggestion": "建议身份证号", "note": "说明"}
+TEXT_COLUMNS = ("kind", "kind_zh", "programme", "roster", "id", "name", "region_code", "suggestion", "note")
+EXCEL_MAX_DATA_ROWS = 1_048_575  # below the header
+VISIT_SHEET = "走访清单"
+
+
+def _neutralised(column: str) -> str:
+    triggers = " OR ".join(f"SUBSTR({column}, 1, 1) = {_char(c)}" for c in FORMULA_TRIGGERS)
+    return f"CASE WHEN {triggers} THEN '''' || {column} ELSE {column} END"
+
+
+def _char(c: str) -> str:
+    return f"CHR({ord(c)})" if not c.isprintable() else "'" + c.replace("'", "''") + "'"
+
+
+def write_csv(con, target: Path) -> None:
+    """findings.csv from the ``findings`` table: COPY to a plain file, then the BOM and the rows into ``target``."""
+    body = target.with_suffix(".body.csv")
+    columns = ", ".join(f"{_neutralised(c) if c in TEXT_COLUMNS else c} AS \"{HEADERS[c]}\"" for c in HEADERS)
+    path = str(body).replace("'", "''")
+    con.execute(f"COPY (SELECT {columns} FROM findings) TO '{path}' (HEADER, DELIMITER ',', QUOTE '\"')")
+    with target.open("wb") as out, body.open("rb") as source:
+        out.write(codecs.BOM_UTF8)
+        shutil.copyfileobj(source, out, 1 << 22)
+    body.unlink()
+
+
+def write_xlsx(con, target: Path) -> dict[str, int]:
+    """findings.xlsx: one sheet per kind (in the table's order) and 走访清单. Returns rows left out per sheet
+    (a sheet holds at most 1,048,575 rows; the CSV holds them all)."""
+    left_out: dict[str, int] = {}
+    workbook = xlsx_workbook(target, constant_memory=True)
+    head = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+    order = list(HEADERS)
+    widths = {"kind": 16, "kind_zh": 16, "programme": 9, "roster": 10, "row": 7, "id": 21, "name": 10,
+              "region_code": 15, "suggestion": 21, "note": 70}
+
+    def sheet(title: str, sql: str) -> None:
+        ws = workbook.add_worksheet(title)
+        for i, key in enumerate(order):
+            ws.set_column(i, i, widths[key])
+            ws.write_string(0, i, HEADERS[key], head)
+        ws.freeze_panes(1, 0)
+        result = con.execute(sql)
+        n = 0
+        while True:
+            batch = result.fetchmany(10_000)
+            if not batch:
+                break
+            for values in batch:
+                n += 1
+                if n > EXCEL_MAX_DATA_ROWS:
+                    continue
+                for i, value in enumerate(values):
+                    if value is None or value == "":
+                        continue
+                    if isinstance(value, int):
+                        ws.write_number(n, i, value)
+                    else:
+                        ws.write_string(n, i, str(value))
+        if n > EXCEL_MAX_DATA_ROWS:
+            left_out[title] = n - EXCEL_MAX_DATA_ROWS
+
+    columns = ", ".join(order)
+    for kind, title in FINDING_KINDS.items():
+        sheet(title, f"SELECT {columns} FROM findings WHERE kind = '{kind}'")
+    person_kinds = ", ".join(f"'{k}'" for k in PERSON_LEVEL)
+    sheet(VISIT_SHEET, f"SELECT {columns} FROM findings WHERE kind IN ({person_kinds}) ORDER BY region_code, id, kind")
+    workbook.close()
+    return left_out
+
+
+def summary_counts(con) -> dict:
+    """Counts per kind, per programme and per county (the first six digits of the region code)."""
+    by_kind = dict(con.execute("SELECT kind, COUNT(*) FROM findings GROUP BY kind").fetchall())
+    by_programme: dict[str, dict[str, int]] = {}
+    for programme, kind, n in con.execute(
+            "SELECT programme, kind, COUNT(*) FROM findings WHERE programme <> '' GROUP BY programme, kind "
+            "ORDER BY programme, kind").fetchall():
+        by_programme.setdefault(programme, {})[kind] = n
+    by_county: dict[str, dict[str, int]] = {}
+    for county, kind, n in con.execute(
+            "SELECT SUBSTR(region_code, 1, 6), kind, COUNT(*) FROM findings WHERE region_code <> '' "
+            "GROUP BY 1, 2 ORDER BY 1, 2").fetchall():
+        by_county.setdefault(county, {})[kind] = n
+    by_roster: dict[str, dict[str, int]] = {}
+    for roster, kind, n in con.execute(
+            "SELECT roster, kind, COUNT(*) FROM findings WHERE kind IN ('invalid_id', 'duplicate_person', 'id_typo') "
+            "GROUP BY 1, 2 ORDER BY 1, 2").fetchall():
+        by_roster.setdefault(roster, {})[kind] = n
+    return {"total": sum(by_kind.values()),
+            "by_kind": {k: by_kind.get(k, 0) for k in FINDING_KINDS},
+            "by_programme": by_programme, "by_county": by_county, "by_roster": by_roster}
+
+
+def write_summary(target: Path, summary: dict) -> None:
+    target.write_text(json.dumps(summary, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+
+
+ROSTER_TITLES = {k: v.title for k, v in KINDS.items()}

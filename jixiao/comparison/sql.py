@@ -1,0 +1,345 @@
+"""The whole comparison as SQL, written once: a list of named SELECTs, each a view over the input tables and the
+views before it, ending in ``findings``. Written in DuckDB's dialect within a subset that sqlglot transpiles to
+Spark SQL unchanged in meaning (no backslashes in literals, no DuckDB-only functions), so both engines run the
+same text (``engines``).
+
+Inputs, registered by the engine before these statements run (all columns text except ``_row``):
+- one table per file kind given (``kinds.KINDS``: ``registry``, ``pension``, …) with the kind's column keys and
+  ``_row``, the row number in the file (header = 1); a kind not given is simply absent;
+- ``area_codes(code)`` (every 6-digit code ``common.ids.area_codes`` knows) and ``birth_dates(d)`` (every
+  YYYYMMDD from 1900-01-01 to the run's date): the two checks of an ID that need a list.
+
+Rule values (years, amounts, levels, department names) come from the rules file and are written into the SQL
+as literals (``_text`` quotes them); nothing from the input files is ever part of the SQL text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from jixiao.common.ids import CHECK_CHARS, FULL_WIDTH, HALF_WIDTH, WEIGHTS
+from jixiao.comparison.kinds import FINDING_KINDS, KINDS
+from jixiao.comparison.rules import Rules
+
+# Python's str.split() whitespace, as literal characters (a regex class without backslashes: DuckDB's RE2 and
+# Spark's Java regex read it alike, and no SQL dialect rewrites it).
+WHITESPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
+              "\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+_WS_CLASS = "[" + WHITESPACE + "]"
+
+OUTPUT_COLUMNS = ("kind", "kind_zh", "programme", "roster", "row", "id", "name", "region_code", "suggestion", "note")
+
+
+def _text(value: str) -> str:
+    """A SQL string literal."""
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def _texts(values) -> str:
+    return ", ".join(_text(v) for v in values)
+
+
+def _money(value: Decimal) -> str:
+    return f"CAST({_text(str(value))} AS DECIMAL(18, 2))"
+
+
+def clean_sql(column: str) -> str:
+    """A cell as compared: full-width → half-width, every whitespace character removed, upper case."""
+    return (f"UPPER(REGEXP_REPLACE(TRANSLATE(COALESCE({column}, ''), {_text(FULL_WIDTH)}, {_text(HALF_WIDTH)}),"
+            f" '{_WS_CLASS}', '', 'g'))")
+
+
+def trim_sql(column: str) -> str:
+    """A cell as written, with leading and trailing whitespace removed (Python's str.strip())."""
+    return f"REGEXP_REPLACE(COALESCE({column}, ''), '^{_WS_CLASS}+|{_WS_CLASS}+$', '', 'g')"
+
+
+def name_sql(column: str) -> str:
+    """A name as compared (blocking for id_typo): full-width → half-width, no whitespace."""
+    return (f"REGEXP_REPLACE(TRANSLATE(COALESCE({column}, ''), {_text(FULL_WIDTH)}, {_text(HALF_WIDTH)}),"
+            f" '{_WS_CLASS}', '', 'g')")
+
+
+def _check_char_sql(first17: str) -> str:
+    total = " + ".join(f"CAST(SUBSTR({first17}, {i + 1}, 1) AS INTEGER) * {w}" for i, w in enumerate(WEIGHTS))
+    return f"SUBSTR({_text(CHECK_CHARS)}, (({total}) % 11) + 1, 1)"
+
+
+def _number_sql(column: str) -> str:
+    """An amount cell as DECIMAL(18, 2): thousands separators and 元 ignored; NULL when not a number."""
+    return f"TRY_CAST(REGEXP_REPLACE({clean_sql(column)}, '[,，元]', '', 'g') AS DECIMAL(18, 2))"
+
+
+def _year_sql(column: str) -> str:
+    return f"TRY_CAST(REGEXP_REPLACE({clean_sql(column)}, '年度?$', '', 'g') AS INTEGER)"
+
+
+def _date_sql(column: str) -> str:
+    """A date cell as YYYY-MM-DD (2024-3-5, 2024/3/5, 2024.3.5, 2024年3月5日, 20240305); other text as written."""
+    c = clean_sql(column)
+    ymd = "^[0-9]{4}[-/.年][0-9]{1,2}[-/.月][0-9]{1,2}日?$"
+    return (f"CASE WHEN REGEXP_MATCHES({c}, '^[0-9]{{8}}$') "
+            f"THEN SUBSTR({c}, 1, 4) || '-' || SUBSTR({c}, 5, 2) || '-' || SUBSTR({c}, 7, 2) "
+            f"WHEN REGEXP_MATCHES({c}, '{ymd}') "
+            f"THEN REGEXP_EXTRACT({c}, '^([0-9]{{4}})', 1) || '-' "
+            f"|| LPAD(REGEXP_EXTRACT({c}, '^[0-9]{{4}}[-/.年]([0-9]{{1,2}})', 1), 2, '0') || '-' "
+            f"|| LPAD(REGEXP_EXTRACT({c}, '([0-9]{{1,2}})日?$', 1), 2, '0') "
+            f"ELSE {trim_sql(column)} END")
+
+
+def _amount_text(column: str) -> str:
+    """An amount for a sentence: 200 or 200.5 — no trailing zeros, the same on every engine."""
+    return (f"CASE WHEN {column} = FLOOR({column}) THEN CAST(CAST({column} AS BIGINT) AS VARCHAR) "
+            f"ELSE REGEXP_REPLACE(CAST({column} AS VARCHAR), '0$', '') END")
+
+
+def ids_view(kind: str) -> str:
+    """The file's rows with their ID as checked: ``id_shown`` (as written, trimmed), ``id_clean``, ``id_c18`` (the
+    18-character form before the checks: a 15-digit ID upgraded), ``id_problem`` (why it fails, in Chinese) and
+    ``nid`` (the normalised ID, NULL when it fails)."""
+    clean = clean_sql("id_raw")
+    first17 = "(SUBSTR(id_clean, 1, 6) || '19' || SUBSTR(id_clean, 7, 9))"
+    return f"""
+WITH s AS (
+  SELECT t.*, {clean} AS id_clean, {trim_sql("id_raw")} AS id_shown FROM {kind} t
+), u AS (
+  SELECT s.*,
+    CASE WHEN REGEXP_MATCHES(id_clean, '^[0-9]{{15}}$') THEN {first17} || {_check_char_sql(first17)}
+         WHEN REGEXP_MATCHES(id_clean, '^[0-9]{{17}}[0-9X]$') THEN id_clean END AS id_c18,
+    REGEXP_MATCHES(id_clean, '^[0-9]{{15}}$') AS id_upgraded
+  FROM s
+), v AS (
+  SELECT u.*,
+    CASE WHEN id_clean = '' THEN '身份证号为空'
+         WHEN LENGTH(id_clean) = 15 AND id_c18 IS NULL THEN '15位身份证号只能由数字组成'
+         WHEN LENGTH(id_clean) <> 18 AND LENGTH(id_clean) <> 15
+           THEN '身份证号应为18位（或15位旧号），实际为' || CAST(LENGTH(id_clean) AS VARCHAR) || '位'
+         WHEN id_c18 IS NULL THEN '身份证号只能由数字组成，最后一位可以是 X'
+         WHEN a.code IS NULL THEN '前6位地区码“' || SUBSTR(id_c18, 1, 6) || '”不是有效的行政区划代码'
+         WHEN b.d IS NULL THEN '出生日期“' || SUBSTR(id_c18, 7, 8) || '”不是1900年至今的真实日期'
+         WHEN NOT id_upgraded AND SUBSTR(id_c18, 18, 1) <> {_check_char_sql("id_c18")}
+           THEN '校验位错误：按前17位计算应为“' || {_check_char_sql("id_c18")} || '”，实际为“'
+                || SUBSTR(id_c18, 18, 1) || '”'
+    END AS id_problem
+  FROM u LEFT JOIN area_codes a ON a.code = SUBSTR(u.id_c18, 1, 6)
+         LEFT JOIN birth_dates b ON b.d = SUBSTR(u.id_c18, 7, 8)
+)
+SELECT v.*, CASE WHEN id_problem IS NULL THEN id_c18 END AS nid FROM v"""
+
+
+@dataclass(frozen=True)
+class Statement:
+    name: str
+    sql: str
+
+
+def _level_sql(column: str) -> str:
+    c = clean_sql(column)
+    return (f"CASE WHEN {c} IN ('1', '一级', '一') THEN 1 WHEN {c} IN ('2', '二级', '二') THEN 2 "
+            f"WHEN {c} IN ('3', '三级', '三') THEN 3 WHEN {c} IN ('4', '四级', '四') THEN 4 END")
+
+
+def _level_name_sql(column: str) -> str:
+    return (f"CASE {column} WHEN 1 THEN '一级' WHEN 2 THEN '二级' WHEN 3 THEN '三级' WHEN 4 THEN '四级' "
+            "ELSE '等级不详' END")
+
+
+def _finding(kind: str, *, programme: str = "''", roster: str = "''", row: str = "CAST(NULL AS BIGINT)",
+             id_: str, name: str, region: str, suggestion: str = "''", note: str) -> str:
+    return (f"SELECT {_text(kind)} AS kind, {_text(FINDING_KINDS[kind])} AS kind_zh, {programme} AS programme, "
+            f"{roster} AS roster, {row} AS row, {id_} AS id, {name} AS name, {region} AS region_code, "
+            f"{suggestion} AS suggestion, {note} AS note")
+
+
+def statements(rules: Rules, *, year: int, kinds: set[str]) -> list[Statement]:
+    """The statements for a comparison of ``year`` over the file kinds given (``registry`` always among them)."""
+    if "registry" not in kinds:
+        raise ValueError("a comparison needs the registry")
+    out: list[Statement] = [Statement(f"{k}_ids", ids_view(k)) for k in KINDS if k in kinds]
+
+    # the registry's persons: one per valid ID (a second row is a duplicate_person finding, not a second person)
+    out.append(Statement("persons", f"""
+SELECT nid, _row, {trim_sql("name")} AS name, {name_sql("name")} AS name_key, {_level_sql("level")} AS level,
+  CASE WHEN {clean_sql("status")} IN ('', '有效') THEN '有效' ELSE {trim_sql("status")} END AS cert_status,
+  {clean_sql("region_code")} AS region_code, {year} - CAST(SUBSTR(nid, 7, 4) AS INTEGER) AS age
+FROM (SELECT r.*, ROW_NUMBER() OVER (PARTITION BY nid ORDER BY _row) AS n FROM registry_ids r WHERE nid IS NOT NULL) x
+WHERE n = 1"""))
+
+    parts: list[str] = []
+    ours = " OR ".join(f"dept LIKE {_text('%' + o + '%')}" for o in rules.ours)
+    moved_digits = rules.same_region_digits
+
+    if "deaths" in kinds:
+        out.append(Statement("dead", f"""
+SELECT nid, _row, death_date FROM (
+  SELECT nid, _row, {_date_sql("death_date")} AS death_date,
+    ROW_NUMBER() OVER (PARTITION BY nid ORDER BY _row) AS n
+  FROM deaths_ids WHERE nid IS NOT NULL) x WHERE n = 1"""))
+        parts.append(_finding(
+            "deceased_active", roster="'deaths'", row="d._row", id_="p.nid", name="p.name", region="p.region_code",
+            note="'死亡日期' || COALESCE(NULLIF(d.death_date, ''), '不详') || '（死亡人员名单第' || CAST(d._row AS VARCHAR)"
+                 " || '行），残疾人证仍为有效'")
+            + " FROM persons p JOIN dead d ON d.nid = p.nid WHERE p.cert_status = '有效'")
+    if "moves" in kinds:
+        out.append(Statement("moved", f"""
+SELECT nid, _row, move_date, to_code, region_code FROM (
+  SELECT m.nid, m._row, {_date_sql("m.move_date")} AS move_date, {clean_sql("m.to_code")} AS to_code, p.region_code,
+    ROW_NUMBER() OVER (PARTITION BY m.nid ORDER BY m._row) AS n
+  FROM moves_ids m JOIN persons p ON p.nid = m.nid
+  WHERE m.nid IS NOT NULL
+    AND SUBSTR({clean_sql("m.to_code")}, 1, {moved_digits}) <> SUBSTR(p.region_code, 1, {moved_digits})) x
+WHERE n = 1"""))
+        parts.append(_finding(
+            "moved_out", roster="'moves'", row="m._row", id_="p.nid", name="p.name", region="p.region_code",
+            note="COALESCE(NULLIF(m.move_date, ''), '日期不详') || '迁往' || COALESCE(NULLIF(m.to_code, ''), '（未填区划代码）')"
+                 " || '（户籍迁出名单第' || CAST(m._row AS VARCHAR) || '行），户籍地' || p.region_code || '，残疾人证仍为有效'")
+            + " FROM persons p JOIN moved m ON m.nid = p.nid WHERE p.cert_status = '有效'")
+    gone = []
+    if "deaths" in kinds:
+        gone.append("SELECT nid FROM dead")
+    if "moves" in kinds:
+        gone.append("SELECT nid FROM moved")
+    out.append(Statement("gone", " UNION ".join(gone) if gone else
+                         "SELECT CAST(NULL AS VARCHAR) AS nid FROM persons WHERE 1 = 0"))
+
+    for code, programme in rules.programmes.items():
+        roster = programme.roster
+        if roster not in kinds:
+            continue
+        amount = programme.amount_for(year)
+        if code == "pension" and amount is None:
+            continue  # no amount in force for the year: nobody is eligible (summary.json says so)
+        ages = []
+        if programme.age_min is not None:
+            ages.append(f"p.age >= {programme.age_min}")
+        if programme.age_max is not None:
+            ages.append(f"p.age <= {programme.age_max}")
+        eligible = " AND ".join([f"p.cert_status = {_text(programme.certificate_status)}",
+                                 f"p.level IN ({', '.join(map(str, programme.levels))})", *ages])
+        out.append(Statement(f"{code}_eligible", f"SELECT p.* FROM persons p WHERE {eligible}"))
+        out.append(Statement(f"{code}_rows", f"""
+SELECT nid, _row, {trim_sql("status")} AS status FROM {roster}_ids
+WHERE nid IS NOT NULL AND {_year_sql("year")} = {year}"""))
+        out.append(Statement(f"{code}_enrolled", f"""
+SELECT nid, MIN(_row) AS _row, MIN(status) AS status,
+  MAX(CASE WHEN status IN ({_texts(rules.paid)}) THEN 1 ELSE 0 END) AS paid
+FROM {code}_rows WHERE status IN ({_texts(rules.enrolled)}) GROUP BY nid"""))
+        roster_title = KINDS[roster].title
+        parts.append(_finding(
+            "uninsured", programme=_text(code), roster="'registry'", row="p._row", id_="p.nid", name="p.name",
+            region="p.region_code",
+            note=f"{_level_name_sql('p.level')} || '、' || CAST(p.age AS VARCHAR) || '岁（{year}年），符合' || "
+                 f"{_text(programme.name)} || '条件；{year}年{roster_title}中没有参保记录（' || "
+                 f"{_text('或'.join(rules.enrolled))} || '）'")
+            + f" FROM {code}_eligible p LEFT JOIN {code}_enrolled e ON e.nid = p.nid"
+              f" WHERE e.nid IS NULL AND p.nid NOT IN (SELECT nid FROM gone WHERE nid IS NOT NULL)")
+        parts.append(_finding(
+            "unpaid", programme=_text(code), roster=_text(roster), row="e._row", id_="p.nid", name="p.name",
+            region="p.region_code",
+            note=f"'{year}年参保状态为“' || e.status || '”（{roster_title}第' || CAST(e._row AS VARCHAR) || "
+                 f"'行），没有' || {_text('或'.join(rules.paid))} || '记录：先缴后补、不缴不补'")
+            + f" FROM {code}_eligible p JOIN {code}_enrolled e ON e.nid = p.nid"
+              f" WHERE e.paid = 0 AND p.nid NOT IN (SELECT nid FROM gone WHERE nid IS NOT NULL)")
+        if code != "pension":
+            continue
+        # payments towards the person's pension contribution for the year: the pension roster's 代缴 and the
+        # subsidy roster's rows whose 补助项目 names a pension insurance
+        payments = [f"""SELECT nid, 'pension' AS roster, _row, {trim_sql("proxy_dept")} AS dept,
+  {_number_sql("proxy_amount")} AS amount FROM pension_ids
+WHERE nid IS NOT NULL AND {_year_sql("year")} = {year} AND {_number_sql("proxy_amount")} > 0"""]
+        if "subsidy" in kinds:
+            items = " OR ".join(f"{trim_sql('item')} LIKE {_text('%' + i + '%')}" for i in programme.payment_item_contains)
+            payments.append(f"""SELECT nid, 'subsidy' AS roster, _row, {trim_sql("dept")} AS dept,
+  {_number_sql("amount")} AS amount FROM subsidy_ids
+WHERE nid IS NOT NULL AND {_year_sql("year")} = {year} AND ({items}) AND {_number_sql("amount")} > 0""")
+        out.append(Statement("pension_payments", "\nUNION ALL\n".join(payments)))
+        out.append(Statement("pension_paid_ranked", f"""
+SELECT y.*, ROW_NUMBER() OVER (PARTITION BY nid ORDER BY amount DESC, roster, _row) AS n,
+  COUNT(*) OVER (PARTITION BY nid) AS payments,
+  CASE WHEN {ours} THEN 1 ELSE 0 END AS ours
+FROM pension_payments y"""))
+        out.append(Statement("pension_other_best", """
+SELECT nid, roster, _row, dept, amount FROM (
+  SELECT x.*, ROW_NUMBER() OVER (PARTITION BY nid ORDER BY amount DESC, roster, _row) AS k
+  FROM pension_paid_ranked x WHERE ours = 0) z WHERE k = 1"""))
+        titles = ("CASE b.roster WHEN 'pension' THEN " + _text(KINDS["pension"].title) + " ELSE "
+                  + _text(KINDS["subsidy"].title) + " END")
+        parts.append(_finding(
+            "covered_elsewhere", programme="'pension'", roster="b.roster", row="b._row", id_="p.nid", name="p.name",
+            region="p.region_code",
+            note=f"COALESCE(NULLIF(b.dept, ''), '（未填部门）') || '已支付{year}年养老保险缴费补助' || "
+                 f"{_amount_text('b.amount')} || '元（' || {titles} || '第' || CAST(b._row AS VARCHAR) || "
+                 f"'行），不低于本项目标准{_amount_plain(amount[0])}元：按就高原则，本项目不再补助'")
+            + f" FROM pension_eligible p JOIN pension_other_best b ON b.nid = p.nid"
+              f" WHERE b.amount >= {_money(amount[0])}")
+        titles1 = titles.replace("b.roster", "a.roster")
+        titles2 = titles.replace("b.roster", "c.roster")
+        parts.append(_finding(
+            "double_paid", programme="'pension'", id_="p.nid", name="p.name", region="p.region_code",
+            note=f"'{year}年有' || CAST(a.payments AS VARCHAR) || '笔养老保险缴费补助：' || "
+                 f"COALESCE(NULLIF(a.dept, ''), '（未填部门）') || {_amount_text('a.amount')} || '元（' || {titles1} || "
+                 f"'第' || CAST(a._row AS VARCHAR) || '行）、' || COALESCE(NULLIF(c.dept, ''), '（未填部门）') || "
+                 f"{_amount_text('c.amount')} || '元（' || {titles2} || '第' || CAST(c._row AS VARCHAR) || '行）' || "
+                 f"CASE WHEN a.payments > 2 THEN '等' ELSE '' END")
+            + " FROM persons p JOIN pension_paid_ranked a ON a.nid = p.nid AND a.n = 1"
+              " JOIN pension_paid_ranked c ON c.nid = p.nid AND c.n = 2")
+
+    # invalid IDs and duplicates, file by file
+    for kind in (k for k in KINDS if k in kinds):
+        region = clean_sql("region_code") if kind == "registry" else "''"
+        parts.append(_finding(
+            "invalid_id", roster=_text(kind), row="_row", id_="id_shown", name=trim_sql("name"), region=region,
+            note="id_problem") + f" FROM {kind}_ids WHERE nid IS NULL")
+        keys = ["nid", *(_key_sql(kind, k) for k in rules.duplicate_keys[kind])]
+        by = ", ".join(keys)
+        described = "、".join(["身份证号", *(KINDS[kind].column(k).header for k in rules.duplicate_keys[kind])])
+        parts.append(_finding(
+            "duplicate_person", roster=_text(kind), row="_row", id_="nid", name=trim_sql("name"), region=region,
+            note=f"'与第' || CAST(first_row AS VARCHAR) || '行重复（{described}相同）'")
+            + f" FROM (SELECT t.*, ROW_NUMBER() OVER (PARTITION BY {by} ORDER BY _row) AS n,"
+              f" MIN(_row) OVER (PARTITION BY {by}) AS first_row FROM {kind}_ids t WHERE nid IS NOT NULL) d WHERE n > 1")
+
+    # suspected typing errors: a roster row whose ID is invalid or not in the registry, blocked on the name
+    rosters = [k for k in KINDS if k in kinds and k != "registry"]
+    if rosters:
+        candidates = "\nUNION ALL\n".join(
+            f"SELECT {_text(k)} AS roster, _row, id_shown, id_c18, {trim_sql('name')} AS name, {name_sql('name')} AS"
+            f" name_key FROM {k}_ids WHERE id_c18 IS NOT NULL AND (nid IS NULL OR nid NOT IN"
+            f" (SELECT nid FROM persons))" for k in rosters)
+        out.append(Statement("typo_candidates", candidates))
+        differs = " + ".join(f"CASE WHEN SUBSTR(c.id_c18, {i}, 1) = SUBSTR(p.nid, {i}, 1) THEN 0 ELSE 1 END"
+                             for i in range(1, 19))
+        swapped = " OR ".join(
+            f"(SUBSTR(c.id_c18, {i}, 1) = SUBSTR(p.nid, {i + 1}, 1) AND SUBSTR(c.id_c18, {i + 1}, 1) = SUBSTR(p.nid, {i}, 1))"
+            for i in range(1, 18))
+        out.append(Statement("typo_pairs", f"""
+SELECT q.*, COUNT(*) OVER (PARTITION BY roster, _row) AS matches FROM (
+  SELECT c.roster, c._row, c.id_shown, c.name, p.nid, p.region_code, {differs} AS differs,
+    CASE WHEN {swapped} THEN 1 ELSE 0 END AS swapped
+  FROM typo_candidates c JOIN persons p ON p.name_key = c.name_key AND c.name_key <> '') q
+WHERE differs = 1 OR (differs = 2 AND swapped = 1)"""))
+        parts.append(_finding(
+            "id_typo", roster="roster", row="_row", id_="id_shown", name="name", region="region_code",
+            suggestion="nid",
+            note="'姓名与登记库中一人相同，身份证号与其' || CASE WHEN differs = 1 THEN '相差一位' ELSE '相邻两位颠倒' END"
+                 " || '：疑为录入错误，请核对（比对仍按原号码进行）'")
+            + " FROM typo_pairs WHERE matches = 1")
+
+    out.append(Statement("findings_unsorted", "\nUNION ALL\n".join(parts)))
+    order = "CASE kind " + " ".join(f"WHEN {_text(k)} THEN {i}" for i, k in enumerate(FINDING_KINDS)) + " END"
+    out.append(Statement("findings", f"""
+SELECT {', '.join(OUTPUT_COLUMNS)} FROM findings_unsorted
+ORDER BY {order}, programme, region_code, id, roster, row"""))
+    return out
+
+
+def _amount_plain(value: Decimal) -> str:
+    return str(value.quantize(Decimal(1))) if value == value.to_integral_value() else str(value.normalize())
+
+
+def _key_sql(kind: str, key: str) -> str:
+    if key == "year":
+        return _year_sql("year")
+    if key.endswith("_date"):
+        return _date_sql(key)
+    return clean_sql(key)
