@@ -9,7 +9,13 @@ import json
 import shutil
 from pathlib import Path
 
-from jixiao.common.safe_files import FORMULA_TRIGGERS, xlsx_workbook
+from jixiao.common.safe_files import (
+    FORMULA_TRIGGERS,
+    xlsx_number_cell_sql,
+    xlsx_row_sql,
+    xlsx_text_cell_sql,
+    xlsx_write_rows,
+)
 from jixiao.comparison.kinds import FINDING_KINDS, KINDS, PERSON_LEVEL
 
 HEADERS = {"kind": "类型代码", "kind_zh": "类型", "programme": "项目代码", "roster": "名册", "row": "行号",
@@ -41,47 +47,30 @@ def write_csv(con, target: Path) -> None:
 
 
 def write_xlsx(con, target: Path) -> dict[str, int]:
-    """findings.xlsx: one sheet per kind (in the table's order) and 走访清单. Returns rows left out per sheet
-    (a sheet holds at most 1,048,575 rows; the CSV holds them all)."""
-    left_out: dict[str, int] = {}
-    workbook = xlsx_workbook(target, constant_memory=True)
-    head = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+    """findings.xlsx: one sheet per kind (in the table's order) and 走访清单. The rows are made as sheet XML by the
+    engine and zipped (``common.safe_files.xlsx_write_rows``: text as inline strings, never a formula). Returns
+    rows left out per sheet (a sheet holds at most 1,048,575 rows; the CSV holds them all)."""
     order = list(HEADERS)
     widths = {"kind": 16, "kind_zh": 16, "programme": 9, "roster": 10, "row": 7, "id": 21, "name": 10,
               "region_code": 15, "suggestion": 21, "note": 70}
-
-    def sheet(title: str, sql: str) -> None:
-        ws = workbook.add_worksheet(title)
-        for i, key in enumerate(order):
-            ws.set_column(i, i, widths[key])
-            ws.write_string(0, i, HEADERS[key], head)
-        ws.freeze_panes(1, 0)
-        result = con.execute(sql)
-        n = 0
-        while True:
-            batch = result.fetchmany(10_000)
-            if not batch:
-                break
-            for values in batch:
-                n += 1
-                if n > EXCEL_MAX_DATA_ROWS:
-                    continue
-                for i, value in enumerate(values):
-                    if value is None or value == "":
-                        continue
-                    if isinstance(value, int):
-                        ws.write_number(n, i, value)
-                    else:
-                        ws.write_string(n, i, str(value))
+    row_xml = xlsx_row_sql([xlsx_number_cell_sql(c) if c == "row" else xlsx_text_cell_sql(c) for c in order])
+    person_kinds = ", ".join(f"'{k}'" for k in PERSON_LEVEL)
+    queries = [(title, f"WHERE kind = '{kind}'", "") for kind, title in FINDING_KINDS.items()]
+    queries.append((VISIT_SHEET, f"WHERE kind IN ({person_kinds})", "ORDER BY region_code, id, kind"))
+    left_out: dict[str, int] = {}
+    for title, where, _ in queries:
+        n = con.execute(f"SELECT COUNT(*) FROM findings {where}").fetchone()[0]
         if n > EXCEL_MAX_DATA_ROWS:
             left_out[title] = n - EXCEL_MAX_DATA_ROWS
 
-    columns = ", ".join(order)
-    for kind, title in FINDING_KINDS.items():
-        sheet(title, f"SELECT {columns} FROM findings WHERE kind = '{kind}'")
-    person_kinds = ", ".join(f"'{k}'" for k in PERSON_LEVEL)
-    sheet(VISIT_SHEET, f"SELECT {columns} FROM findings WHERE kind IN ({person_kinds}) ORDER BY region_code, id, kind")
-    workbook.close()
+    def chunks(where: str, order_by: str):
+        reader = con.execute(f"SELECT {row_xml} FROM findings {where} {order_by} LIMIT {EXCEL_MAX_DATA_ROWS}") \
+            .to_arrow_reader(50_000)
+        for batch in reader:
+            yield "".join(batch.column(0).to_pylist())
+
+    xlsx_write_rows(target, [(title, [HEADERS[k] for k in order], [widths[k] for k in order], chunks(where, order_by))
+                             for title, where, order_by in queries])
     return left_out
 
 

@@ -74,9 +74,9 @@ def compare(*, year: int, registry: Path | InputFile, rosters: dict[str, Path], 
             if engine == "spark":
                 from jixiao.comparison import engine_spark
 
-                engine_spark.run(con, work=work, rules=rules, year=year, kinds=set(inputs), progress=progress)
+                engine_spark.run(con, work=work, rules=rules, year=year, inputs=inputs, today=today, progress=progress)
             else:
-                engine_duckdb.run(con, rules=rules, year=year, kinds=set(inputs), progress=progress)
+                engine_duckdb.run(con, rules=rules, year=year, inputs=inputs, today=today, progress=progress)
             seconds["compare"] = time.perf_counter() - t
             t = time.perf_counter()
             staged = work / "out"

@@ -76,3 +76,18 @@ def test_the_workbook_has_a_sheet_per_kind_and_the_visit_list_by_village(tmp_pat
         ("double_paid", "530125001002"), ("deceased_active", "530125001002"), ("moved_out", "530125002001")]
     typo = book.get_sheet_by_name("疑似身份证号录入错误").to_python()
     assert typo[1][5] == TYPED and typo[1][8] == TYPO and typo[1][4] == 3
+
+
+def test_user_text_is_never_a_formula_in_the_outputs(tmp_path):
+    import zipfile
+
+    formula = '=HYPERLINK("http://example.invalid","点我")'
+    _, found = run(tmp_path, [person("甲", UNINSURED)], deaths=[{"姓名": formula, "身份证号": "-1+2", "死亡日期": "@x"}])
+    (row,) = [f for f in found if f["类型代码"] == "invalid_id"]
+    assert row["姓名"] == "'" + formula and row["身份证号"] == "'-1+2"  # the CSV neutralised
+    book = tmp_path / "out" / "findings.xlsx"
+    with zipfile.ZipFile(book) as archive:
+        sheets = [archive.read(n).decode() for n in archive.namelist() if n.startswith("xl/worksheets/")]
+    assert not any("<f>" in xml or "<f " in xml for xml in sheets)
+    cells = CalamineWorkbook.from_path(str(book)).get_sheet_by_name("身份证号无效").to_python()
+    assert cells[1][6] == formula and cells[1][5] == "-1+2"  # the workbook keeps the text as typed, as text

@@ -65,11 +65,11 @@ def test_sql_normalisation_equals_common_ids_on_120k_ids():
     values.append(None)
     labels.append("null")
     con = duckdb.connect()
-    for name, table in lookup_tables(TODAY).items():
+    for name, table in lookup_tables().items():
         con.register(name, table)
     con.register("t", pa.table({"id_raw": pa.array(values, type=pa.string()),
                                 "_row": pa.array(range(len(values)), type=pa.int64())}))
-    got = dict(con.execute(f"SELECT _row, nid FROM ({ids_view('t')})").fetchall())
+    got = dict(con.execute(f"SELECT _row, nid FROM ({ids_view('t', TODAY)})").fetchall())
     expected = [_python(v) for v in values]
     wrong = [(labels[i], values[i], expected[i], got[i]) for i in range(len(values)) if expected[i] != got[i]]
     assert not wrong, wrong[:20]
@@ -83,14 +83,14 @@ def test_sql_normalisation_equals_common_ids_on_120k_ids():
 
 def test_every_invalid_id_has_a_reason():
     con = duckdb.connect()
-    for name, table in lookup_tables(TODAY).items():
+    for name, table in lookup_tables().items():
         con.register(name, table)
     good = "530125198001011231"
     samples = ["", "123", good[:17] + "0", "53012519800230123" + "0", "9901251980010112" + "31", "53012A198001011231",
                "53012519800101123"]
     con.register("t", pa.table({"id_raw": pa.array(samples, type=pa.string()),
                                 "_row": pa.array(range(len(samples)), type=pa.int64())}))
-    reasons = dict(con.execute(f"SELECT _row, id_problem FROM ({ids_view('t')})").fetchall())
+    reasons = dict(con.execute(f"SELECT _row, id_problem FROM ({ids_view('t', TODAY)})").fetchall())
     assert reasons[0] == "身份证号为空"
     assert reasons[1] == "身份证号应为18位（或15位旧号），实际为3位"
     assert reasons[2] == "校验位错误：按前17位计算应为“1”，实际为“0”"

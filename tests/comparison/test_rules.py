@@ -145,6 +145,9 @@ def test_assistance_duplicates_by_category_and_start(tmp_path):
 @pytest.mark.parametrize(("typed", "expected"), [
     (lambda i: i[:9] + ("1" if i[9] != "1" else "2") + i[10:], True),  # one digit substituted
     (lambda i: i[:10] + i[11] + i[10] + i[12:], True),  # two adjacent digits swapped
+    (lambda i: i[:8] + i[9] + i[8] + i[10:], True),  # the 9th and 10th swapped: each half of the ID changes
+    (lambda i: ("4" if i[0] != "4" else "6") + i[1:], True),  # the first character
+    (lambda i: i[:17] + ("0" if i[17] != "0" else "1"), True),  # the check digit
     (lambda i: i[:9] + ("1" if i[9] != "1" else "2") + ("1" if i[10] != "1" else "2") + i[11:], False),  # two
 ])
 def test_id_typo(tmp_path, typed, expected):
@@ -162,9 +165,12 @@ def test_id_typo(tmp_path, typed, expected):
 
 def test_id_typo_needs_exactly_one_person_of_that_name(tmp_path):
     first, second = make_id("19800214", "357"), make_id("19800214", "358")
-    written = first[:17] + ("0" if first[17] != "0" else "1")  # one off both, for a shared name
+    written = first[:16] + second[16] + first[17]  # the 17th character of one, the check digit of the other
+    assert sum(a != b for a, b in zip(written, first, strict=True)) == sum(a != b for a, b in zip(written, second, strict=True)) == 1
     _, found = run(tmp_path, [person("赵六", first), person("赵六", second)], pension=[pension(written, name="赵六")])
     assert not of(found, "id_typo")
+    _, found = run(tmp_path, [person("赵六", first), person("钱七", second)], pension=[pension(written, name="赵六")])
+    assert ids(found, "id_typo") == {written}  # with one 赵六 the advice is given
 
 
 def test_medical_programme_any_level_any_age(tmp_path):
@@ -187,3 +193,14 @@ def test_invalid_ids_in_every_file_with_the_value_as_written(tmp_path):
     rows = {(f["名册"], f["行号"], f["身份证号"]) for f in of(found, "invalid_id")}
     assert rows == {("registry", "3", bad), ("deaths", "2", "123")}
     assert {f["说明"] for f in of(found, "invalid_id") if f["名册"] == "deaths"} == {"身份证号应为18位（或15位旧号），实际为3位"}
+
+
+def test_id_typo_blocking_misses_no_position(tmp_path):
+    """The blocks (parts of the ID that must agree) cover every single change and every swap of neighbours."""
+    held = make_id("19800214", "357")
+    written = [held[:i] + ("5" if held[i] != "5" else "6") + held[i + 1:] for i in range(18)]
+    written += [held[:i] + held[i + 1] + held[i] + held[i + 2:] for i in range(17) if held[i] != held[i + 1]]
+    _, found = run(tmp_path, [person("赵六", held)], pension=[pension(w, name="赵六") for w in written])
+    typos = of(found, "id_typo")
+    assert sorted(int(f["行号"]) for f in typos) == list(range(2, len(written) + 2))
+    assert {f["建议身份证号"] for f in typos} == {held}

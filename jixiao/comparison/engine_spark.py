@@ -1,0 +1,100 @@
+"""The comparison on Spark: the same statements as on DuckDB (``sql.statements``), transpiled by sqlglot from DuckDB's
+dialect to Spark SQL — never a second copy of the rules. Optional: ``pip install 'jixiao[spark]'`` and Java 17.
+
+Here, on one machine, the inputs are first written as Parquet files of the canonical tables (DuckDB reads the files
+and checks them as for its own run); on a cluster the same Parquet files sit on HDFS or S3-compatible storage and
+``spark-submit`` runs ``python -m jixiao.comparison.engine_spark`` (docs/compare-spark.md). The findings come back as
+Parquet and are written out by the same output code as DuckDB's."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+
+from jixiao.comparison.engine_duckdb import Progress, lookup_tables
+from jixiao.comparison.inputs import InputFile, InputUnusable, scientific_id_row
+from jixiao.comparison.rules import Rules
+from jixiao.comparison.sql import OUTPUT_COLUMNS, statements
+
+# Materialised (cached) between statements: each is read by several later ones.
+CACHED_SUFFIXES = ("_ids", "persons", "_paid_ranked", "typo_candidates")
+
+
+def to_spark(sql: str) -> str:
+    """A statement in Spark SQL: sqlglot's transpilation from DuckDB's dialect."""
+    import sqlglot
+
+    return sqlglot.transpile(sql, read="duckdb", write="spark")[0]
+
+
+def session(*, app: str = "jixiao-compare", master: str | None = None):
+    from pyspark.sql import SparkSession
+
+    builder = (SparkSession.builder.appName(app)
+               .master(master or os.environ.get("JIXIAO_SPARK_MASTER", "local[*]"))
+               .config("spark.ui.enabled", "false")
+               .config("spark.sql.shuffle.partitions", os.environ.get("JIXIAO_SPARK_PARTITIONS", "8"))
+               .config("spark.driver.memory", os.environ.get("JIXIAO_SPARK_DRIVER_MEMORY", "2g"))
+               .config("spark.sql.session.timeZone", "Asia/Shanghai"))
+    return builder.getOrCreate()
+
+
+def compare_on_spark(spark, *, tables: dict[str, str], rules: Rules, year: int, today: date, findings_path: str,
+                     progress: Progress | None = None) -> None:
+    """Register ``tables`` (name → Parquet path: the inputs and ``area_codes``), run every statement, write the
+    findings as Parquet to ``findings_path``. What a cluster job runs, with paths on shared storage."""
+    for name, path in tables.items():
+        spark.read.parquet(path).createOrReplaceTempView(name)
+    kinds = {k for k in tables if k != "area_codes"}
+    steps = statements(rules, year=year, kinds=kinds, today=today)
+    for i, step in enumerate(steps, start=1):
+        frame = spark.sql(to_spark(step.sql))
+        if step.name.endswith(CACHED_SUFFIXES):
+            frame = frame.cache()
+            frame.count()
+        frame.createOrReplaceTempView(step.name)
+        if progress:
+            progress(i, len(steps), step.name)
+    spark.table("findings").select(*OUTPUT_COLUMNS).write.mode("overwrite").parquet(findings_path)
+
+
+def run(con, *, work: Path, rules: Rules, year: int, inputs: dict[str, InputFile], today: date,
+        progress: Progress | None = None) -> None:
+    """Like ``engine_duckdb.run``: leaves ``findings`` as a table in ``con`` (DuckDB), computed by Spark."""
+    import duckdb
+
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        raise InputUnusable("--engine spark 需要安装 pyspark：pip install 'jixiao[spark]'（并需要 Java 17）") from None
+    folder = work / "spark"
+    folder.mkdir()
+    tables: dict[str, str] = {}
+    for kind, spec in inputs.items():
+        target = folder / f"{kind}.parquet"
+        try:
+            con.execute(f"COPY (SELECT * FROM {kind}) TO '{target}' (FORMAT PARQUET)")
+        except duckdb.Error as exc:
+            raise InputUnusable(f"无法读取{spec.label}：{str(exc).splitlines()[0][:300]}") from None
+        con.execute(f"CREATE OR REPLACE TEMP VIEW {kind}_ids AS SELECT * FROM read_parquet('{target}')")
+        found = scientific_id_row(con, f"{kind}_ids")
+        if found:
+            raise InputUnusable(f"{spec.label}第{found[0]}行“{spec.columns['id_raw']}”列的值“{found[1]}”是以科学计数法"
+                                "保存的数字：身份证号的末几位已经丢失，无法还原。请在 Excel 中把该列设为“文本”格式后重新导出")
+        spec.rows = con.execute(f"SELECT COUNT(*) FROM {kind}_ids").fetchone()[0]
+        con.execute(f"DROP VIEW {kind}_ids")
+        tables[kind] = str(target)
+    for name, table in lookup_tables().items():
+        con.register(f"{name}_arrow", table)
+        con.execute(f"COPY (SELECT * FROM {name}_arrow) TO '{folder / name}.parquet' (FORMAT PARQUET)")
+        con.unregister(f"{name}_arrow")
+        tables[name] = str(folder / f"{name}.parquet")
+    spark = session()
+    findings = folder / "findings"
+    compare_on_spark(spark, tables=tables, rules=rules, year=year, today=today, findings_path=str(findings),
+                     progress=progress)
+    order = next(s for s in statements(rules, year=year, kinds=set(inputs), today=today) if s.name == "findings")
+    sort = order.sql.split("ORDER BY", 1)[1]
+    con.execute(f"CREATE OR REPLACE TEMP TABLE findings AS SELECT {', '.join(OUTPUT_COLUMNS)} "
+                f"FROM read_parquet('{findings}/*.parquet') ORDER BY {sort}")
