@@ -220,7 +220,7 @@ def main() -> None:
     print("|---|---:|---:|---:|---:|---:|")
     for fmt, base_s, _, run_s, run_mb, ratio, summary in results:
         print(f"| {fmt} | {base_s:.2f} | {run_s:.2f} | {ratio:.2f} | {run_mb:.0f} | {summary['counts']['total']:,} |")
-    for fmt, base_s, _, run_s, run_mb, ratio, _ in results:
+    for fmt, _base, _, run_s, run_mb, ratio, _ in results:
         print(f"目标 倍数 ≤ {RATIO_GOAL}（{fmt}）: {ratio:.2f} {'达到' if ratio <= RATIO_GOAL else '未达到'}")
         print(f"目标 峰值内存 < {MEMORY_GOAL_MB} MB（{fmt}）: {run_mb:.0f} {'达到' if run_mb < MEMORY_GOAL_MB else '未达到'}")
         if fmt == "parquet":
