@@ -8,14 +8,14 @@ cd "$(dirname "$0")/.."
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
-echo "== 安装系统依赖（LibreOffice Writer、Noto CJK 字体、PostgreSQL、poppler、Chromium） =="
+echo "== 安装系统依赖（LibreOffice Writer、Noto CJK 字体、PostgreSQL、poppler、Chromium、Java 17 供 Spark） =="
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends \
-  libreoffice-writer-nogui fonts-noto-cjk postgresql poppler-utils chromium >/dev/null
+  libreoffice-writer-nogui fonts-noto-cjk postgresql poppler-utils chromium openjdk-17-jre-headless >/dev/null
 
 echo "== 安装 Python 依赖 =="
-python3 -m pip install -q --disable-pip-version-check -e ".[test]"
+python3 -m pip install -q --disable-pip-version-check -e ".[test,spark]"
 
 echo "== ruff =="
 python3 -m ruff check .

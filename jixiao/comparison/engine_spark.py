@@ -35,6 +35,9 @@ def session(*, app: str = "jixiao-compare", master: str | None = None):
                .master(master or os.environ.get("JIXIAO_SPARK_MASTER", "local[*]"))
                .config("spark.ui.enabled", "false")
                .config("spark.sql.shuffle.partitions", os.environ.get("JIXIAO_SPARK_PARTITIONS", "8"))
+               .config("spark.sql.adaptive.enabled", "true")
+               .config("spark.sql.adaptive.coalescePartitions.enabled", "true")
+               .config("spark.default.parallelism", os.environ.get("JIXIAO_SPARK_PARTITIONS", "8"))
                .config("spark.driver.memory", os.environ.get("JIXIAO_SPARK_DRIVER_MEMORY", "2g"))
                .config("spark.sql.session.timeZone", "Asia/Shanghai"))
     return builder.getOrCreate()
@@ -47,16 +50,16 @@ def compare_on_spark(spark, *, tables: dict[str, str], rules: Rules, year: int, 
     for name, path in tables.items():
         spark.read.parquet(path).createOrReplaceTempView(name)
     kinds = {k for k in tables if k != "area_codes"}
-    steps = statements(rules, year=year, kinds=kinds, today=today)
+    steps = [s for s in statements(rules, year=year, kinds=kinds, today=today) if s.name != "findings"]
     for i, step in enumerate(steps, start=1):
         frame = spark.sql(to_spark(step.sql))
         if step.name.endswith(CACHED_SUFFIXES):
-            frame = frame.cache()
-            frame.count()
+            frame = frame.cache()  # computed once, when first needed
         frame.createOrReplaceTempView(step.name)
         if progress:
             progress(i, len(steps), step.name)
-    spark.table("findings").select(*OUTPUT_COLUMNS).write.mode("overwrite").parquet(findings_path)
+    # unsorted: the caller sorts (DuckDB here; a cluster's findings are read back the same way)
+    spark.table("findings_unsorted").select(*OUTPUT_COLUMNS).write.mode("overwrite").parquet(findings_path)
 
 
 def run(con, *, work: Path, rules: Rules, year: int, inputs: dict[str, InputFile], today: date,

@@ -140,10 +140,9 @@ WITH s AS (
     LENGTH(id_clean) = 15 AS id_upgraded
   FROM s
 ), w AS (
-  SELECT u.*, SUBSTR(u.id_c18, 1, 6) IN (SELECT code FROM area_codes) AS id_area,
-    TRY_CAST(SUBSTR(u.id_c18, 7, 8) AS INTEGER) AS id_born,
+  SELECT u.*, a.code IS NOT NULL AS id_area, TRY_CAST(SUBSTR(u.id_c18, 7, 8) AS INTEGER) AS id_born,
     CASE WHEN NOT u.id_upgraded THEN TRY_CAST(SUBSTR(u.id_c18, 1, 17) AS BIGINT) END AS id_number17
-  FROM u
+  FROM u LEFT JOIN area_codes a ON a.code = SUBSTR(u.id_c18, 1, 6)
 ), x AS (
   SELECT w.*, {_date_ok_sql("id_born", today)} AS id_birth, {_check_from_number("id_number17")} AS id_check FROM w
 ), v AS (
@@ -268,15 +267,15 @@ FROM {code}_rows WHERE status IN ({_texts(rules.enrolled)}) GROUP BY nid"""))
             note=f"{_level_name_sql('p.level')} || '、' || CAST(p.age AS VARCHAR) || '岁（{year}年），符合' || "
                  f"{_text(programme.name)} || '条件；{year}年{roster_title}中没有参保记录（' || "
                  f"{_text('或'.join(rules.enrolled))} || '）'")
-            + f" FROM {code}_eligible p LEFT JOIN {code}_enrolled e ON e.nid = p.nid"
-              f" WHERE e.nid IS NULL AND p.nid NOT IN (SELECT nid FROM gone WHERE nid IS NOT NULL)")
+            + f" FROM {code}_eligible p LEFT JOIN {code}_enrolled e ON e.nid = p.nid LEFT JOIN gone g ON g.nid = p.nid"
+              f" WHERE e.nid IS NULL AND g.nid IS NULL")
         parts.append(_finding(
             "unpaid", programme=_text(code), roster=_text(roster), row="e._row", id_="p.nid", name="p.name",
             region="p.region_code",
             note=f"'{year}年参保状态为“' || e.status || '”（{roster_title}第' || CAST(e._row AS VARCHAR) || "
                  f"'行），没有' || {_text('或'.join(rules.paid))} || '记录：先缴后补、不缴不补'")
-            + f" FROM {code}_eligible p JOIN {code}_enrolled e ON e.nid = p.nid"
-              f" WHERE e.paid = 0 AND p.nid NOT IN (SELECT nid FROM gone WHERE nid IS NOT NULL)")
+            + f" FROM {code}_eligible p JOIN {code}_enrolled e ON e.nid = p.nid LEFT JOIN gone g ON g.nid = p.nid"
+              f" WHERE e.paid = 0 AND g.nid IS NULL")
         if code != "pension":
             continue
         # payments towards the person's pension contribution for the year: the pension roster's 代缴 and the
@@ -347,8 +346,9 @@ GROUP BY {', '.join(key_exprs)} HAVING COUNT(*) > 1"""))
     rosters = [k for k in KINDS if k in kinds and k != "registry"]
     if rosters:
         candidates = "\nUNION ALL\n".join(
-            f"SELECT {_text(k)} AS roster, _row, id_raw, id_c18, name, {name_sql('name')} AS name_key FROM {k}_ids"
-            f" WHERE id_c18 IS NOT NULL AND (nid IS NULL OR nid NOT IN (SELECT nid FROM persons))" for k in rosters)
+            f"SELECT {_text(k)} AS roster, r._row, r.id_raw, r.id_c18, r.name, {name_sql('r.name')} AS name_key"
+            f" FROM {k}_ids r LEFT JOIN persons p ON p.nid = r.nid WHERE r.id_c18 IS NOT NULL AND p.nid IS NULL"
+            for k in rosters)
         out.append(Statement("typo_candidates", candidates))
         # Blocking (as record linkage does): one changed character, or two neighbours swapped, leaves one of these
         # parts of the ID alike — positions 10–18 (a change within 1–9), 1–8 and 11–18 (9 and 10 swapped), 1–9
