@@ -20,12 +20,25 @@ class _Bar:
 
     def __call__(self, done: int, total: int, what: str) -> None:
         elapsed = time.monotonic() - self.started
-        line = f"比对：第 {done}/{total} 步（{what}），已用 {elapsed:.1f} 秒"
+        line = f"比对：第 {done}/{total} 步（{_step_label(what)}），已用 {elapsed:.1f} 秒"
         if self.tty:
             self.stream.write("\r" + line + "\x1b[K" + ("\n" if done == total else ""))
         else:
             self.stream.write(line + "\n")
         self.stream.flush()
+
+
+def _step_label(name: str) -> str:
+    """A statement of ``comparison.sql`` as the terminal shows it."""
+    from jixiao.comparison.kinds import KINDS
+
+    kind, _, rest = name.partition("_")
+    title = KINDS[kind].title if kind in KINDS else ""
+    labels = {"ids": f"读取并检查身份证号：{title}", "repeated": f"查找重复登记：{title}", "persons": "登记库人员",
+              "typo": "查找疑似录入错误的身份证号", "findings": "汇总发现", "dead": "死亡名单", "moved": "迁出名单",
+              "gone": "已故和迁出人员"}
+    found = labels.get(rest if title else kind)
+    return found or (f"按{title}比对" if title else name)
 
 
 def _rosters(values: list[str]) -> dict[str, Path]:

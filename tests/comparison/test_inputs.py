@@ -116,3 +116,19 @@ def test_the_command_exits_0_without_findings_and_1_with(tmp_path, capsys):
     assert "死亡未注销 1" in capsys.readouterr().out
     assert main([*args, "--roster", "pension=x.csv", "--roster", "pension=y.csv"]) == 2
     assert main([*args[:-2], "--roster", "nonsense=x.csv", "--out", str(tmp_path / "o")]) == 2
+
+
+def test_row_numbers_of_a_large_csv_read_in_parallel(tmp_path):
+    """DuckDB reads a large CSV in parallel; 行号 must still be each row's own line (header = 1)."""
+    import duckdb
+
+    from jixiao.comparison.inputs import input_open, source_sql
+
+    path = tmp_path / "死亡.csv"
+    con = duckdb.connect()
+    con.execute(f"""COPY (SELECT '人' || i AS "姓名", CAST(i AS VARCHAR) AS "身份证号", '2024-01-01' AS "死亡日期"
+                 FROM range(400000) t(i)) TO '{path}' (HEADER, DELIMITER ',')""")
+    spec = input_open("deaths", path, workdir=tmp_path)
+    wrong, total = con.execute(f"SELECT COUNT(*) FILTER (WHERE CAST(id_raw AS BIGINT) + 2 <> _row), COUNT(*) "
+                               f"FROM ({source_sql(spec)})").fetchone()
+    assert (wrong, total) == (0, 400_000)
