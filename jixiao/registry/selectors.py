@@ -139,8 +139,10 @@ def regions_for_list(user) -> list[tuple[int, str, str, str, str]]:
 
 
 _REGIONS_IN_SCOPE: dict[str, list] = {}  # per server process; keys carry the newest change record's mark
-_REGION_NAMES: dict[int, dict[int, str]] = {}  # id(list of _REGIONS_IN_SCOPE) → {region id: name}
-_LIST_SCOPES: dict[tuple[int, int | None], ListScope] = {}  # (id(list of _REGIONS_IN_SCOPE), filter region) → scope
+# Keyed by id() of a list of _REGIONS_IN_SCOPE, and holding that list: an id is reused once its list is freed, so an
+# entry counts only if it still holds the very list asked about (``_of_list``).
+_REGION_NAMES: dict[int, tuple[list, dict[int, str]]] = {}  # → (the list, {region id: name})
+_LIST_SCOPES: dict[tuple[int, int | None], tuple[list, ListScope]] = {}  # (id, filter region) → (the list, scope)
 
 
 def _regions_in_scope(user) -> list[tuple[int, str, str, str, str]]:
@@ -160,14 +162,19 @@ def _regions_in_scope(user) -> list[tuple[int, str, str, str, str]]:
             _REGION_NAMES.clear()
             _LIST_SCOPES.clear()
         _REGIONS_IN_SCOPE[key] = regions
-        _REGION_NAMES[id(regions)] = {pk: name for pk, name, *_ in regions}
+        _REGION_NAMES[id(regions)] = (regions, {pk: name for pk, name, *_ in regions})
     return regions
+
+
+def _of_list(entry, regions):
+    """The value of a cache entry made for ``regions``, or None (no entry, or one made for another list)."""
+    return entry[1] if entry is not None and entry[0] is regions else None
 
 
 def region_names_for_list(user) -> dict[int, str]:
     """{region id: name} of ``regions_for_list``: the list's region column."""
     regions = regions_for_list(user)
-    names = _REGION_NAMES.get(id(regions))
+    names = _of_list(_REGION_NAMES.get(id(regions)), regions)
     return names if names is not None else {pk: name for pk, name, *_ in regions}
 
 
@@ -202,11 +209,12 @@ def _list_scope(user, region_id: int | None) -> ListScope:
     """Kept per process beside the regions of the scope it is made of (a city's ~1,900 regions: 1–2 ms)."""
     regions = regions_for_list(user)
     key = (id(regions), region_id)
-    scope = _LIST_SCOPES.get(key)
+    scope = _of_list(_LIST_SCOPES.get(key), regions)
     if scope is None:
         if len(_LIST_SCOPES) >= 5000:
             _LIST_SCOPES.clear()
-        scope = _LIST_SCOPES[key] = _list_scope_of(user, region_id, regions)
+        scope = _list_scope_of(user, region_id, regions)
+        _LIST_SCOPES[key] = (regions, scope)
     return scope
 
 

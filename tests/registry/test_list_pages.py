@@ -172,3 +172,18 @@ def test_a_moved_township_leaves_the_county_list_at_once(people):
     assert count == 40 and set(flat) == after_fm and len(flat) == 40
     assert flat == [p.pk for p in _order(Person.objects.filter(pk__in=after_fm))]
     assert backward[1:] == forward[1:]
+
+
+def test_a_cached_scope_is_used_only_for_the_list_it_was_made_for(people):
+    """The per-process caches are keyed by id() of a scope's region list; a freed list's id comes back for another
+    list. An entry holding another list must never place the page (here: a city-wide scope under 宜良县's key)."""
+    from jixiao.registry import selectors
+
+    city, yiliang = people.users["city"], people.users["county_yl"]
+    wide = selectors._list_scope(city, None)
+    regions = selectors.regions_for_list(yiliang)
+    selectors._LIST_SCOPES[(id(regions), None)] = (list(regions), wide)  # same id, another list object
+    selectors._REGION_NAMES[id(regions)] = (list(regions), {})
+    page = person_page(user=yiliang, filters=PersonFilters(), size=100)
+    assert page.count == 40 and len(page.rows) == 40
+    assert all(selectors.region_names_for_list(yiliang).get(r["region_id"]) for r in page.rows)
