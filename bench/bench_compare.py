@@ -18,13 +18,12 @@ import argparse
 import json
 import os
 import platform
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from bench.bench_registry import _tree_rss_mb
+from bench.bench_registry import measure
 
 RATIO_GOAL = 1.5
 PARQUET_GOAL_S = 15.0
@@ -165,16 +164,6 @@ for kind in ("pension", "medical", "subsidy", "assistance", "deaths", "moves"):
 """
 
 
-def measure(command: list[str], env: dict) -> tuple[float, float, str, int]:
-    started = time.perf_counter()
-    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    peak = 0.0
-    while process.poll() is None:
-        peak = max(peak, _tree_rss_mb(process.pid))
-        time.sleep(0.05)
-    return time.perf_counter() - started, peak, process.stdout.read(), process.returncode
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--persons", type=int, default=1_000_000)
@@ -198,17 +187,13 @@ def main() -> None:
     env["PYTHONPATH"] = os.pathsep.join([str(Path(__file__).resolve().parents[1]), env.get("PYTHONPATH", "")])
     results = []
     for fmt in args.formats.split(","):
-        base_s, base_mb, out, code = measure([sys.executable, "-c", BASELINE, str(folder), fmt], env)
-        if code != 0:
-            raise SystemExit(out)
+        base_s, base_mb, _ = measure([sys.executable, "-c", BASELINE, str(folder), fmt], env)
         rosters = [a for kind in SHARES for a in ("--roster", f"{kind}={folder / (kind + '.' + fmt)}")]
         with tempfile.TemporaryDirectory() as out_dir:
             command = [sys.executable, "-m", "jixiao", "compare", "--year", "2024", "--registry",
                        str(folder / f"registry.{fmt}"), *rosters, "--out", str(Path(out_dir) / "out"),
                        "--engine", args.engine]
-            run_s, run_mb, out, code = measure(command, env)
-            if code not in (0, 1):
-                raise SystemExit(out)
+            run_s, run_mb, _ = measure(command, env, ok_codes=(0, 1))  # 1: findings written
             summary = json.loads((Path(out_dir) / "out" / "summary.json").read_text(encoding="utf-8"))
         ratio = run_s / base_s
         results.append((fmt, base_s, base_mb, run_s, run_mb, ratio, summary))

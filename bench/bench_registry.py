@@ -47,8 +47,8 @@ def _tree_rss_mb(pid: int) -> float:
     return total / 1024
 
 
-def measure(command: list[str], env: dict) -> tuple[float, float, str]:
-    """(seconds, peak MB of the process tree, output) of one run."""
+def measure(command: list[str], env: dict, *, ok_codes: tuple[int, ...] = (0,)) -> tuple[float, float, str]:
+    """(seconds, peak MB of the process tree, output) of one run; an exit status outside ``ok_codes`` stops the bench."""
     started = time.perf_counter()
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     peak = 0.0
@@ -57,7 +57,7 @@ def measure(command: list[str], env: dict) -> tuple[float, float, str]:
         time.sleep(0.05)
     seconds = time.perf_counter() - started
     output = process.stdout.read()
-    if process.returncode not in (0,):
+    if process.returncode not in ok_codes:
         raise SystemExit(f"命令失败（{process.returncode}）：{' '.join(command)}\n{output}")
     return seconds, peak, output.strip()
 

@@ -52,13 +52,15 @@ def load_inputs(con, inputs: dict[str, InputFile], today: date, *, region: str |
         con.execute(f"CREATE TEMP VIEW {kind} AS {source}")
 
 
-def input_checked(con, spec: InputFile) -> None:
-    """After the file's rows are read (``<kind>_ids``): refuse an ID written as 5.3E+17; count the rows."""
-    found = scientific_id_row(con, f"{spec.kind}_ids")
+def input_checked(con, spec: InputFile, view: str | None = None) -> None:
+    """After the file's rows are read (``view``, default ``<kind>_ids``): refuse an ID written as 5.3E+17; count
+    the rows. Both engines call it."""
+    view = view or f"{spec.kind}_ids"
+    found = scientific_id_row(con, view)
     if found:
         raise InputUnusable(f"{spec.label}第{found[0]}行“{spec.columns['id_raw']}”列的值“{found[1]}”是以科学计数法"
                             "保存的数字：身份证号的末几位已经丢失，无法还原。请在 Excel 中把该列设为“文本”格式后重新导出")
-    spec.rows = con.execute(f"SELECT COUNT(*) FROM {spec.kind}_ids").fetchone()[0]
+    spec.rows = con.execute(f"SELECT COUNT(*) FROM {view}").fetchone()[0]
 
 
 def run(con, *, rules: Rules, year: int, inputs: dict[str, InputFile], today: date,

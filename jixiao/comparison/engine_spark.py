@@ -12,8 +12,8 @@ import os
 from datetime import date
 from pathlib import Path
 
-from jixiao.comparison.engine_duckdb import Progress, lookup_tables
-from jixiao.comparison.inputs import InputFile, InputUnusable, scientific_id_row
+from jixiao.comparison.engine_duckdb import Progress, input_checked, lookup_tables
+from jixiao.comparison.inputs import InputFile, InputUnusable
 from jixiao.comparison.rules import Rules
 from jixiao.comparison.sql import OUTPUT_COLUMNS, statements
 
@@ -81,11 +81,7 @@ def run(con, *, work: Path, rules: Rules, year: int, inputs: dict[str, InputFile
         except duckdb.Error as exc:
             raise InputUnusable(f"无法读取{spec.label}：{str(exc).splitlines()[0][:300]}") from None
         con.execute(f"CREATE OR REPLACE TEMP VIEW {kind}_ids AS SELECT * FROM read_parquet('{target}')")
-        found = scientific_id_row(con, f"{kind}_ids")
-        if found:
-            raise InputUnusable(f"{spec.label}第{found[0]}行“{spec.columns['id_raw']}”列的值“{found[1]}”是以科学计数法"
-                                "保存的数字：身份证号的末几位已经丢失，无法还原。请在 Excel 中把该列设为“文本”格式后重新导出")
-        spec.rows = con.execute(f"SELECT COUNT(*) FROM {kind}_ids").fetchone()[0]
+        input_checked(con, spec)
         con.execute(f"DROP VIEW {kind}_ids")
         tables[kind] = str(target)
     for name, table in lookup_tables().items():

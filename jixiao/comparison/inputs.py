@@ -16,9 +16,9 @@ import codecs
 import csv
 import hashlib
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from pathlib import Path
 
+from jixiao.common.cells import to_text
 from jixiao.common.limits import FileRefused, SheetLimit, check_file_size, check_xlsx, current_limits
 from jixiao.comparison.kinds import KINDS, Kind, header_key, header_map
 
@@ -122,17 +122,8 @@ def _recode(path: Path, workdir: Path) -> Path:
 
 
 def _cell_text(value) -> str | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat(sep=" ")
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
+    """A spreadsheet cell as the engine's text: empty cells NULL, the rest as the workbook reader reads them."""
+    return None if value is None or value == "" else to_text(value)
 
 
 def _open_sheet(spec: InputFile) -> None:

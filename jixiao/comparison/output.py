@@ -16,7 +16,7 @@ from jixiao.common.safe_files import (
     xlsx_text_cell_sql,
     xlsx_write_rows,
 )
-from jixiao.comparison.kinds import FINDING_KINDS, KINDS, PERSON_LEVEL
+from jixiao.comparison.kinds import FINDING_KINDS, PERSON_LEVEL
 
 HEADERS = {"kind": "类型代码", "kind_zh": "类型", "programme": "项目代码", "roster": "名册", "row": "行号",
            "id": "身份证号", "name": "姓名", "region_code": "户籍地区划代码", "suggestion": "建议身份证号", "note": "说明"}
@@ -100,5 +100,3 @@ def summary_counts(con) -> dict:
 def write_summary(target: Path, summary: dict) -> None:
     target.write_text(json.dumps(summary, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
 
-
-ROSTER_TITLES = {k: v.title for k, v in KINDS.items()}

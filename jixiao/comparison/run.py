@@ -87,12 +87,12 @@ def compare(*, year: int, registry: Path | InputFile, rosters: dict[str, Path], 
             seconds["write"] = time.perf_counter() - t
         finally:
             con.close()
-        missing = [k for code, p in rules.programmes.items() for k in [p.roster] if k not in inputs]
+        missing = {p.roster for p in rules.programmes.values()} - set(inputs)
         summary = {
             "year": year, "run_date": today.isoformat(), "engine": engine, "region": region,
             "inputs": [spec.record() for spec in inputs.values()],
             "rules": rules.for_year(year),
-            "not_compared": sorted({f"{KINDS[k].title}未提供：不比对依赖它的发现" for k in missing}),
+            "not_compared": sorted(f"{KINDS[k].title}未提供：不比对依赖它的发现" for k in missing),
             "counts": counts,
             "xlsx_rows_left_out": left_out,
             "seconds": {k: round(v, 2) for k, v in seconds.items()},

@@ -326,14 +326,14 @@ SELECT nid, roster, _row, dept, amount FROM (
         parts.append(_finding(
             "invalid_id", roster=_text(kind), row="_row", id_=trim_sql("id_raw"), name=trim_sql("name"), region=region,
             note="id_problem") + f" FROM {kind}_ids WHERE nid IS NULL")
-        keys = [("nid", "nid"), *((f"k{i}", _key_sql(kind, k, "")) for i, k in enumerate(rules.duplicate_keys[kind]))]
+        keys = [("nid", "nid"), *((f"k{i}", _key_sql(k, "")) for i, k in enumerate(rules.duplicate_keys[kind]))]
         described = "、".join(["身份证号", *(KINDS[kind].column(k).header for k in rules.duplicate_keys[kind])])
         # the keys seen more than once (one hash aggregate over the file), then the rows after the first of each
         key_exprs = [e for _, e in keys]
         out.append(Statement(f"{kind}_repeated", f"""
 SELECT {', '.join(f'{e} AS {n}' for n, e in keys)}, MIN(_row) AS first_row FROM {kind}_ids WHERE nid IS NOT NULL
 GROUP BY {', '.join(key_exprs)} HAVING COUNT(*) > 1"""))
-        joined = " AND ".join(f"r.{n} = " + ("t.nid" if n == "nid" else _key_sql(kind, key, "t"))
+        joined = " AND ".join(f"r.{n} = " + ("t.nid" if n == "nid" else _key_sql(key, "t"))
                               for (n, _), key in zip(keys, ("nid", *rules.duplicate_keys[kind]), strict=True))
         parts.append(_finding(
             "duplicate_person", roster=_text(kind), row="t._row", id_="t.nid", name=trim_sql("t.name"),
@@ -390,7 +390,7 @@ def _amount_plain(value: Decimal) -> str:
     return str(value.quantize(Decimal(1))) if value == value.to_integral_value() else str(value.normalize())
 
 
-def _key_sql(kind: str, key: str, table: str) -> str:
+def _key_sql(key: str, table: str) -> str:
     column = f"{table}.{key}" if table else key
     if key == "year":
         return _year_sql(column)
