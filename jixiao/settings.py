@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "jixiao.changelog",
     "jixiao.jobs",
     "jixiao.registry",
+    "jixiao.rosters",
     "jixiao.workbench",
     "jixiao.audit",
     "jixiao.api",

@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/", include("jixiao.api.urls")),
     path("registry/", include("jixiao.registry.urls")),
     path("jobs/", include("jixiao.jobs.urls")),
+    path("rosters/", include("jixiao.rosters.urls")),
     path("audit/", include("jixiao.audit.urls")),
     path("", include("jixiao.workbench.urls")),
 ]

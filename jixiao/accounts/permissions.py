@@ -70,6 +70,8 @@ RULES: dict[tuple[Kind, Action], dict[str, Reach]] = {
     (Kind.PERSON, Action.VIEW): {**_OWNING_LEVELS, FINANCE: SUB},
     (Kind.PERSON, Action.EXPORT): {**_OWNING_LEVELS, FINANCE: SUB},
     (Kind.PERSON, Action.UNMASK): {ADMIN: ALL, COUNTY: SUB, TOWN: SUB, VILLAGE: SUB},
+    # A certificate is cancelled by the county federation that issued it (from a finding of the comparison).
+    (Kind.PERSON, Action.CANCEL): {ADMIN: ALL, COUNTY: SUB},
     # An import compares whole ID numbers with the registry and reports each row, so a role that sees numbers
     # masked would get an unrecorded way to test guessed IDs: only the levels that see them whole import.
     (Kind.REGISTRY_IMPORT, Action.CREATE): {ADMIN: ALL, COUNTY: SUB, TOWN: SUB, VILLAGE: SUB},

@@ -11,7 +11,7 @@ from pathlib import Path
 from jixiao.common.ids import area_codes
 from jixiao.comparison.inputs import InputFile, InputUnusable, scientific_id_row, source_sql
 from jixiao.comparison.rules import Rules
-from jixiao.comparison.sql import clean_sql, statements
+from jixiao.comparison.sql import clean_sql, ids_view, statements
 
 Progress = Callable[[int, int, str], None]  # (step done, steps, what)
 
@@ -61,6 +61,24 @@ def input_checked(con, spec: InputFile, view: str | None = None) -> None:
         raise InputUnusable(f"{spec.label}第{found[0]}行“{spec.columns['id_raw']}”列的值“{found[1]}”是以科学计数法"
                             "保存的数字：身份证号的末几位已经丢失，无法还原。请在 Excel 中把该列设为“文本”格式后重新导出")
     spec.rows = con.execute(f"SELECT COUNT(*) FROM {view}").fetchone()[0]
+
+
+def input_verify(spec: InputFile, *, workdir: Path, today: date) -> InputFile:
+    """Read one file through as a comparison would (its ID column checked, its rows counted): how an upload is
+    refused before it is kept. Raises InputUnusable."""
+    import duckdb
+
+    con = connect(workdir)
+    try:
+        load_inputs(con, {spec.kind: spec}, today)
+        try:
+            con.execute(f"CREATE TEMP TABLE {spec.kind}_ids AS {ids_view(spec.kind, today)}")
+        except duckdb.Error as exc:
+            raise InputUnusable(f"无法读取{spec.label}：{str(exc).splitlines()[0][:300]}") from None
+        input_checked(con, spec)
+    finally:
+        con.close()
+    return spec
 
 
 def run(con, *, rules: Rules, year: int, inputs: dict[str, InputFile], today: date,

@@ -97,6 +97,12 @@ def summary_counts(con) -> dict:
             "by_programme": by_programme, "by_county": by_county, "by_roster": by_roster}
 
 
+def write_parquet(con, target: Path) -> None:
+    """The findings table as it is (every column, the engine's order) for a program to load."""
+    path = str(target).replace("'", "''")
+    con.execute(f"COPY (SELECT * FROM findings) TO '{path}' (FORMAT PARQUET)")
+
+
 def write_summary(target: Path, summary: dict) -> None:
     target.write_text(json.dumps(summary, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
 

@@ -46,8 +46,9 @@ def registry_input(table, *, label: str = "登记库（数据库）") -> InputFi
 
 def compare(*, year: int, registry: Path | InputFile, rosters: dict[str, Path], out: Path, engine: str = "duckdb",
             rules: Rules | None = None, today: date | None = None, region: str | None = None,
-            progress=None) -> CompareResult:
-    """Run the comparison of ``year``. Raises InputUnusable (nothing written) when an input cannot be used."""
+            progress=None, keep_parquet: bool = False) -> CompareResult:
+    """Run the comparison of ``year``. Raises InputUnusable (nothing written) when an input cannot be used.
+    ``keep_parquet``: also findings.parquet, every column of the findings table (the work list loads it)."""
     rules = rules or rules_load()
     today = today or date.today()
     out = Path(out)
@@ -84,6 +85,8 @@ def compare(*, year: int, registry: Path | InputFile, rosters: dict[str, Path], 
             output.write_csv(con, staged / "findings.csv")
             left_out = output.write_xlsx(con, staged / "findings.xlsx")
             counts = output.summary_counts(con)
+            if keep_parquet:
+                output.write_parquet(con, staged / "findings.parquet")
             seconds["write"] = time.perf_counter() - t
         finally:
             con.close()
@@ -99,7 +102,7 @@ def compare(*, year: int, registry: Path | InputFile, rosters: dict[str, Path], 
         }
         output.write_summary(staged / "summary.json", summary)
         out.mkdir(parents=True, exist_ok=True)
-        for name in OUTPUT_FILES:
+        for name in (*OUTPUT_FILES, *(("findings.parquet",) if keep_parquet else ())):
             (staged / name).replace(out / name)
         return CompareResult(summary=summary, out=out, seconds=seconds)
     finally:

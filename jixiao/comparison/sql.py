@@ -28,7 +28,10 @@ WHITESPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u
               "\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
 _WS_CLASS = "[" + WHITESPACE + "]"
 
-OUTPUT_COLUMNS = ("kind", "kind_zh", "programme", "roster", "row", "id", "name", "region_code", "suggestion", "note")
+# event_date: the date a finding rests on (the death or the move, YYYY-MM-DD when the cell was a date), for the work
+# list (a certificate cancelled from a deceased_active finding takes it); not a column of findings.csv.
+OUTPUT_COLUMNS = ("kind", "kind_zh", "programme", "roster", "row", "id", "name", "region_code", "suggestion", "note",
+                  "event_date")
 
 
 def _text(value: str) -> str:
@@ -181,10 +184,10 @@ def _level_name_sql(column: str) -> str:
 
 
 def _finding(kind: str, *, programme: str = "''", roster: str = "''", row: str = "CAST(NULL AS BIGINT)",
-             id_: str, name: str, region: str, suggestion: str = "''", note: str) -> str:
+             id_: str, name: str, region: str, suggestion: str = "''", note: str, event_date: str = "''") -> str:
     return (f"SELECT {_text(kind)} AS kind, {_text(FINDING_KINDS[kind])} AS kind_zh, {programme} AS programme, "
             f"{roster} AS roster, {row} AS row, {id_} AS id, {name} AS name, {region} AS region_code, "
-            f"{suggestion} AS suggestion, {note} AS note")
+            f"{suggestion} AS suggestion, {note} AS note, {event_date} AS event_date")
 
 
 def statements(rules: Rules, *, year: int, kinds: set[str], today: date) -> list[Statement]:
@@ -213,6 +216,7 @@ SELECT nid, _row, death_date FROM (
   FROM deaths_ids WHERE nid IS NOT NULL) x WHERE n = 1"""))
         parts.append(_finding(
             "deceased_active", roster="'deaths'", row="d._row", id_="p.nid", name="p.name", region="p.region_code",
+            event_date="COALESCE(d.death_date, '')",
             note="'死亡日期' || COALESCE(NULLIF(d.death_date, ''), '不详') || '（死亡人员名单第' || CAST(d._row AS VARCHAR)"
                  " || '行），残疾人证仍为有效'")
             + " FROM persons p JOIN dead d ON d.nid = p.nid WHERE p.cert_status = '有效'")
@@ -227,6 +231,7 @@ SELECT nid, _row, move_date, to_code, region_code FROM (
 WHERE n = 1"""))
         parts.append(_finding(
             "moved_out", roster="'moves'", row="m._row", id_="p.nid", name="p.name", region="p.region_code",
+            event_date="COALESCE(m.move_date, '')",
             note="COALESCE(NULLIF(m.move_date, ''), '日期不详') || '迁往' || COALESCE(NULLIF(m.to_code, ''), '（未填区划代码）')"
                  " || '（户籍迁出名单第' || CAST(m._row AS VARCHAR) || '行），户籍地' || p.region_code || '，残疾人证仍为有效'")
             + " FROM persons p JOIN moved m ON m.nid = p.nid WHERE p.cert_status = '有效'")

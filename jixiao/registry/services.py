@@ -3,6 +3,7 @@ recorded), and imports started from the web page or the API (queued as backgroun
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from django.db import transaction
@@ -17,7 +18,7 @@ from jixiao.common.uploads import uploads_purge_expired
 from jixiao.jobs.services import job_start
 from jixiao.registry.columns import CATEGORY_NAMES, GENERATION_NAMES, LEVEL_NAMES, REASON_NAMES, STATUS_NAMES
 from jixiao.registry.jobs import IMPORT
-from jixiao.registry.models import Person, PersonChange
+from jixiao.registry.models import Certificate, Person, PersonChange
 from jixiao.registry.selectors import may_unmask
 
 
@@ -85,6 +86,36 @@ def registry_export(*, actor, persons, out_path: Path, unmasked: bool, descripti
                   object_label=f"{count} 人（{'完整号码' if unmasked else '号码打码'}）", changes={"人数": [None, count]},
                   note=f"导出残疾人名册{'（含完整身份证号、电话）' if unmasked else ''}：{description}")
     return count
+
+
+def certificate_cancel(*, actor, person: Person, reason: str, on: date, source: str) -> Certificate:
+    """Cancel the person's valid certificate (reason and date; ``source``: what it rests on, e.g. a comparison
+    finding). Only the county level (and the administrator) cancels; one PersonChange, one audit row, the
+    tally kept (−1 valid, +1 cancelled) in the same transaction."""
+    from collections import Counter
+
+    from jixiao.registry.importer import tally_apply
+
+    if not permissions.may_on(actor, Action.CANCEL, Kind.PERSON, region=person.region):
+        raise RegistryDenied("只有县级（及系统管理员）可以注销本辖区人员的残疾人证")
+    if reason not in Certificate.CancelReason.values:
+        raise ValueError(f"cancel reason {reason!r}")
+    with transaction.atomic():
+        cert = Certificate.objects.select_for_update().filter(person=person).first()
+        if cert is None or cert.status != Certificate.Status.VALID:
+            raise RegistryDenied(f"{person.name}的残疾人证不是有效状态，无需注销")
+        cert.status, cert.cancel_reason, cert.cancel_date = Certificate.Status.CANCELLED, reason, on
+        cert.save(update_fields=["status", "cancel_reason", "cancel_date"])
+        reason_label = Certificate.CancelReason(reason).label
+        changes = {"证件状态": ["有效", "注销"], "注销原因": [None, reason_label], "注销日期": [None, on.isoformat()]}
+        PersonChange.objects.create(person=person, actor=actor, actor_label=actor.get_username(),
+                                    action=PersonChange.Action.UPDATE, changes=changes)
+        tally_apply(Counter({(person.region_id, cert.category, cert.level, Certificate.Status.VALID): -1,
+                             (person.region_id, cert.category, cert.level, Certificate.Status.CANCELLED): 1}))
+        change_record(actor=actor, action=ChangeRecord.Action.UPDATE, obj=cert, about=person,
+                      object_label=f"{person.name}（{mask_resident_id(person.id_number)}）的残疾人证",
+                      changes=changes, note=f"注销残疾人证（{reason_label}）：{source}"[:255])
+    return cert
 
 
 # ---- imports started from the web page or the API ------------------------------------------------
