@@ -305,7 +305,8 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "jixiao 绩效 API",
-    "DESCRIPTION": "项目及其绩效评价结果。读取：各角色在其辖区（或受委托项目）范围内；修改：项目的主管用户。",
+    "DESCRIPTION": ("项目及其绩效评价结果、后台任务、名册比对及其工作清单。读取：各角色在其辖区（或受委托项目）范围内；"
+                    "修改：有权限的用户（项目的主管用户；比对发现所在辖区的市、县、乡、村用户）。"),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -19,6 +19,10 @@ from jixiao.rosters.workflow import OPEN, FindingStatus
 ROSTER_TITLES = {k: KINDS[k].title for k in ROSTER_KINDS}
 
 
+def may_view(user) -> bool:
+    return permissions.may(user, Action.VIEW, Kind.COMPARISON)
+
+
 def may_compare(user) -> bool:
     return permissions.may(user, Action.CREATE, Kind.COMPARISON)
 

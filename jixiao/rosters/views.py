@@ -45,7 +45,7 @@ def _forbidden(request, reason):
 
 
 def _visible_or_403(request):
-    if not permissions.may(request.user, Action.VIEW, Kind.COMPARISON):
+    if not selectors.may_view(request.user):
         return _forbidden(request, "您的角色不查看名册比对")
     return None
 
