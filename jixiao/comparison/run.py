@@ -40,8 +40,21 @@ def registry_input(table, *, label: str = "登记库（数据库）") -> InputFi
     spec = InputFile(kind="registry", path=Path(label), format="sheet", table=table)
     spec.columns = {c.key: c.header for c in KINDS["registry"].columns}
     spec.rows = table.num_rows
-    spec.sha256 = ""
+    spec.sha256 = table_digest(table)
     return spec
+
+
+def table_digest(table) -> str:
+    """SHA-256 of an Arrow table as an IPC stream: what a run records for an input that is not a file (the same
+    rows in the same order give the same digest)."""
+    import hashlib
+
+    import pyarrow as pa
+
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return hashlib.sha256(memoryview(sink.getvalue())).hexdigest()
 
 
 def compare(*, year: int, registry: Path | InputFile, rosters: dict[str, Path], out: Path, engine: str = "duckdb",

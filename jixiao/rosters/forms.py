@@ -1,7 +1,7 @@
 from django import forms
 
-from jixiao.comparison.kinds import FINDING_KINDS, KINDS, ROSTER_KINDS
 from jixiao.common.limits import current_limits, format_size
+from jixiao.comparison.kinds import FINDING_KINDS, KINDS, ROSTER_KINDS
 from jixiao.rosters.workflow import FindingStatus
 
 

@@ -8,10 +8,11 @@ COMPARE = "rosters.compare"
 
 
 def comparison_run_job(context) -> dict:
+    from django.urls import reverse
+
     from jixiao.comparison.kinds import FINDING_KINDS
     from jixiao.rosters.models import ComparisonRun
     from jixiao.rosters.services import RosterInvalid, comparison_execute, comparison_failed
-    from django.urls import reverse
 
 
     run = ComparisonRun.objects.get(pk=context.params["run"])

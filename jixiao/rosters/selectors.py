@@ -17,6 +17,7 @@ from jixiao.rosters.models import ComparisonRun, Finding, RosterFile, RulesOverr
 from jixiao.rosters.workflow import OPEN, FindingStatus
 
 ROSTER_TITLES = {k: KINDS[k].title for k in ROSTER_KINDS}
+PROGRAMME_LABELS = {"pension": "养老保险缴费补助", "medical": "医保缴费补助"}
 
 
 def may_view(user) -> bool:

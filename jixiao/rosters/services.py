@@ -24,13 +24,13 @@ from jixiao.common.pii import mask_resident_id
 from jixiao.common.safe_files import xlsx_workbook
 from jixiao.comparison.engine_duckdb import input_verify
 from jixiao.comparison.inputs import InputUnusable, input_open
-from jixiao.comparison.kinds import FINDING_KINDS, KINDS, PERSON_LEVEL, ROSTER_KINDS
+from jixiao.comparison.kinds import FINDING_KINDS, KINDS, ROSTER_KINDS
 from jixiao.comparison.rules import Rules, RulesInvalid, rules_load
 from jixiao.jobs.services import job_start
 from jixiao.regions.models import Region
 from jixiao.rosters import selectors, storage
 from jixiao.rosters.models import ComparisonRun, Finding, RosterFile, RulesOverride
-from jixiao.rosters.workflow import NOTE_REQUIRED, OPEN, FindingStatus, moves_from
+from jixiao.rosters.workflow import NOTE_REQUIRED, FindingStatus, moves_from
 
 S = FindingStatus
 ROSTER_SUFFIXES = (".xlsx", ".xls", ".csv", ".parquet")
@@ -233,7 +233,7 @@ def _findings_locate(run: ComparisonRun) -> None:
     finding, person, region = Finding._meta.db_table, Person._meta.db_table, Region._meta.db_table
     inside, params = "", [run.pk]
     if run.region is not None:
-        inside, params = f" AND r.path LIKE %s", [run.region.path + "%", run.pk]
+        inside, params = " AND r.path LIKE %s", [run.region.path + "%", run.pk]
     with connection.cursor() as cursor:
         cursor.execute(f"""
 UPDATE {finding} SET person_id = (

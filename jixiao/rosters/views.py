@@ -117,7 +117,7 @@ def comparison_start(request):
 @require_GET
 def run_detail(request, pk: int):
     run = selectors.run_get_visible(user=request.user, pk=pk)
-    by_county = sorted((run.counts or {}).get("by_county", {}).items())
+    by_county = sorted((code, sum(kinds.values())) for code, kinds in (run.counts or {}).get("by_county", {}).items())
     names = dict(Region.objects.filter(code__in=[c for c, _ in by_county]).values_list("code", "name"))
     files = [(name, label) for name, label in storage.RUN_FILES.items()
              if (storage.run_folder(run.pk) / name).is_file()]
@@ -179,6 +179,8 @@ def _finding_context(request, finding, *, status_form=None, cancel_form=None, er
     may_change = selectors.may_change_finding(user, finding)
     return {
         "f": finding, "kind": FINDING_KINDS.get(finding.kind, finding.kind), "status": FindingStatus(finding.status).label,
+        "programme": selectors.PROGRAMME_LABELS.get(finding.programme, finding.programme),
+        "roster": KINDS[finding.roster].title if finding.roster in KINDS else finding.roster,
         "id": mask_resident_id(finding.id_number), "may_change": may_change,
         "moves": [(s, FindingStatus(s).label) for s in moves_from(finding.status)] if may_change else [],
         "status_form": status_form or FindingStatusForm(),

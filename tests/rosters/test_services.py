@@ -64,7 +64,7 @@ def test_a_run_stores_its_findings_where_they_lie(run, reg):
     assert (run.status, run.is_current, run.year, run.region.code) == ("done", True, 2024, "530125")
     assert run.rules_version == "2024.1" and len(run.rules_digest) == 64
     assert sorted(i["kind"] for i in run.inputs) == ["deaths", "pension", "registry"]
-    assert all(len(i["sha256"]) == 64 for i in run.inputs if i["kind"] != "registry")
+    assert all(len(i["sha256"]) == 64 for i in run.inputs)  # the registry from the database: its table's digest
     findings = list(run.findings.select_related("region", "person"))
     assert kinds_of(findings) == sorted([
         ("deceased_active", "", DEAD), ("invalid_id", "", "53012519700301202"),
@@ -140,6 +140,7 @@ def test_a_rerun_carries_over_what_staff_found(run, reg, run_jobs_here):
     again = compare_now(users["county_yl"], list(run.rosters.all()), run_jobs_here)
     run.refresh_from_db()
     assert (run.is_current, again.is_current, again.carried_over) == (False, True, 2)
+    assert again.inputs == run.inputs  # the same registry and files: the same checksums
     kept = again.findings.get(id_number=UNINSURED)
     assert (kept.status, kept.status_note) == ("rejected", "已在外省参保")
     assert again.findings.get(id_number=DEAD).assignee == users["village_yl"]

@@ -10,7 +10,16 @@ from django.test import Client
 from jixiao.registry.models import Person
 from jixiao.rosters.models import ComparisonRun, Finding, RosterFile
 from tests.personas import PERSONAS
-from tests.rosters.world import DEAD, DEATHS, PENSION, UNINSURED, compare_now, registry_load, roster_bytes, upload
+from tests.rosters.world import (
+    DEAD,
+    DEATHS,
+    PENSION,
+    UNINSURED,
+    compare_now,
+    registry_load,
+    roster_bytes,
+    upload,
+)
 
 pytestmark = pytest.mark.django_db
 
