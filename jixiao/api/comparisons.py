@@ -124,7 +124,7 @@ class RunSerializer(serializers.Serializer):
 
 
 def run_data(request, run) -> dict:
-    return {"id": run.pk, "year": run.year, "region": _region(run.region), "status": run.status,
+    return {"id": run.pk, "year": run.year, "region": _region(run.region), "status": run.state,
             "is_current": run.is_current, "started_by": run.started_by_label, "started_at": run.started_at,
             "finished_at": run.finished_at, "inputs": run.inputs, "rules_version": run.rules_version,
             "rules_digest": run.rules_digest, "counts": run.counts, "carried_over": run.carried_over,

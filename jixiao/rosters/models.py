@@ -90,6 +90,18 @@ class ComparisonRun(models.Model):
     def __str__(self):
         return f"{self.year}年名册比对（{self.started_at:%Y-%m-%d %H:%M}）"
 
+    @property
+    def state(self) -> str:
+        """The status as shown: a run whose job ended without it (a worker killed, the job cancelled) is 失败."""
+        if self.status in (self.Status.QUEUED, self.Status.RUNNING) and self.job is not None \
+                and self.job.status in ("failed", "cancelled"):
+            return self.Status.FAILED
+        return self.status
+
+    @property
+    def state_label(self) -> str:
+        return self.Status(self.state).label
+
 
 class Finding(models.Model):
     """One finding of a run (a row of findings.csv) and what the staff found when they checked it."""

@@ -34,7 +34,7 @@ def rosters_visible(user):
 
 
 def runs_visible(user):
-    return permissions.scoped(user, Action.VIEW, Kind.COMPARISON, ComparisonRun.objects.select_related("region"),
+    return permissions.scoped(user, Action.VIEW, Kind.COMPARISON, ComparisonRun.objects.select_related("region", "job"),
                               path="region__path")
 
 

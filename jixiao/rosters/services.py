@@ -166,6 +166,8 @@ def comparison_execute(*, run: ComparisonRun, actor, progress=None) -> Compariso
                          progress=progress, keep_parquet=True)
     except (InputUnusable, RulesInvalid, OSError) as exc:
         message = str(exc) if not isinstance(exc, OSError) else f"名册文件无法读取：{exc.strerror or exc}"
+        for roster in run.rosters.all():  # the user's file names, not where the server keeps them
+            message = message.replace(str(storage.roster_path(roster)), roster.file_name)
         ComparisonRun.objects.filter(pk=run.pk).update(status=ComparisonRun.Status.FAILED, message=message[:1000],
                                                         finished_at=timezone.now())
         raise RosterInvalid(message) from None

@@ -209,3 +209,27 @@ def test_start_refuses_two_rosters_of_a_kind_and_another_countys_roster(reg):
     with pytest.raises(services.RostersDenied):
         services.comparison_start(actor=users["town_yl"], year=2024, rosters=[a])
     assert ComparisonRun.objects.count() == 0
+
+
+def test_a_run_whose_roster_is_gone_fails_with_the_reason_and_stores_nothing(reg, run_jobs_here):
+    county = reg.world.users["county_yl"]
+    roster = upload(county, "deaths", DEATHS)
+    storage.roster_path(roster).unlink()
+    run = compare_now(county, [roster], run_jobs_here)
+    assert run.status == "failed" and not run.is_current
+    assert run.message == "找不到死亡人员名单（deaths.csv）：deaths.csv"  # the file's name, not the server's folder
+    assert run.findings.count() == 0
+    job = Job.objects.get(pk=run.job_id)
+    assert job.status == "failed" and "无法比对" in job.message
+
+
+def test_a_run_whose_job_died_reads_failed(reg, client):
+    county = reg.world.users["county_yl"]
+    run = services.comparison_start(actor=county, year=2024, rosters=[upload(county, "deaths", DEATHS)])
+    assert run.state == "queued"
+    Job.objects.filter(pk=run.job_id).update(status="failed")  # as the supervisor marks a job whose worker died
+    run = selectors.run_get_visible(user=county, pk=run.pk)
+    assert (run.status, run.state, run.state_label) == ("queued", "failed", "失败")
+    client.force_login(county)
+    page = client.get(f"/rosters/runs/{run.pk}/").content.decode()
+    assert "比对未完成（后台任务已失败或取消）" in page and "查看进度" not in page
