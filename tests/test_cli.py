@@ -2,6 +2,7 @@
 
 import json
 import shutil
+from decimal import Decimal as D
 
 import pytest
 from docx import Document
@@ -65,6 +66,23 @@ def test_evaluate_bad_workbook_exit_1_nothing_written_or_stored(tmp_path, capsys
     assert "资金分配" in err and "第2行" in err and "火星县" in err
     assert not out.exists()  # validation comes before the output folder is made
     assert Project.objects.count() == 0 and ChangeRecord.objects.count() == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("store", [[], ["--no-store"]], ids=["store", "no-store"])
+def test_evaluate_scoring_problems_name_the_file_like_reading_problems(tmp_path, capsys, store):
+    project = sample_project()
+    project.indicators[0].weight = D(30)  # 项目决策 30 (its parts 20); level 1 then adds up to 110
+    book = tmp_path / "权重.xlsx"
+    write_workbook(book, project)
+    out = tmp_path / "out"
+    assert main(["evaluate", str(book), "--out", str(out), "--no-pdf", *store]) == 1
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[1:] == [
+        "  - 权重.xlsx，工作表“指标评分”，“权重分”列：一级指标权重分合计为110，应为100",
+        "  - 权重.xlsx，工作表“指标评分”，第2行，“权重分”列：“A 项目决策”的下级指标权重分合计为20，与其权重分30不一致",
+    ]
+    assert not out.exists() and Project.objects.count() == 0
 
 
 def test_evaluate_missing_file_exit_2(tmp_path, capsys):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,12 @@ class InputInvalid(Exception):
     @property
     def total(self) -> int:
         return len(self.problems) + self.omitted_count
+
+    def naming(self, file: str, *, replacing: tuple[str, ...] = ()) -> InputInvalid:
+        """The same problems (same class), each naming ``file`` where it named no file or one of ``replacing``:
+        problems found while scoring know no file, and an upload is read from a copy under another name."""
+        named = [replace(p, file=file) if not p.file or p.file in replacing else p for p in self.problems]
+        return type(self)(named, self.omitted, limit=max(1, len(named)))
 
     def omitted_problems(self) -> list[Problem]:
         """One summary per sheet and column of the problems not listed, the most frequent first."""

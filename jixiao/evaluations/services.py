@@ -8,8 +8,6 @@ tree and survey, and writes one change record, all in one transaction."""
 
 from __future__ import annotations
 
-import dataclasses
-
 from django.db import transaction
 
 from jixiao.changelog.services import change_record
@@ -121,8 +119,7 @@ def evaluation_store(*, actor, project_input: ProjectInput, source: str = "") ->
     try:
         result = evaluate(project_input)
     except InputInvalid as exc:  # scoring problems name the file like the reader's do
-        raise InputInvalid([dataclasses.replace(p, file=p.file or source) for p in exc.problems],
-                           exc.omitted) from None
+        raise exc.naming(source) from None
     figures = build_figures(result)
 
     @transaction.atomic

@@ -14,6 +14,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from jixiao.common.problems import InputInvalid
 from jixiao.scoring.engine import evaluate
 from jixiao.scoring.figures import build_figures, summary_from_figures
 from jixiao.scoring.inputs import ProjectInput
@@ -72,7 +73,11 @@ def evaluation_produce(project: ProjectInput, out_dir: Path, *, pdf: bool = True
     ``evaluation_store``, in the same transaction as the files are moved into place)."""
     out_dir = Path(out_dir)
     if not store:
-        figures = build_figures(evaluate(project))
+        try:
+            result = evaluate(project)
+        except InputInvalid as exc:  # named like the reader's problems, as evaluation_store names them
+            raise exc.naming(source_file) from None
+        figures = build_figures(result)
         outputs = EvaluationOutputs(figures=figures, out_dir=out_dir)
         outputs.files, outputs.pdf_skipped_reason = _write_outputs(figures, out_dir, pdf=pdf, report_template=report_template)
         return outputs

@@ -3,7 +3,6 @@ then stored by ``evaluations.services.evaluation_store`` (which checks the uploa
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 from jixiao.evaluations.models import Evaluation
@@ -31,7 +30,6 @@ def workbook_import(*, actor, path, file_name: str = "") -> Evaluation:
     file_name = file_name or Path(path).name
     try:
         project = workbook_read_for_store(path)
-    except InputInvalid as exc:
-        named = [dataclasses.replace(p, file=file_name) if p.file in ("", Path(path).name) else p for p in exc.problems]
-        raise type(exc)(named, exc.omitted) from None  # an unreadable file stays InputUnreadable
+    except InputInvalid as exc:  # an unreadable file stays InputUnreadable
+        raise exc.naming(file_name, replacing=(Path(path).name,)) from None
     return evaluation_store(actor=actor, project_input=project, source=file_name)

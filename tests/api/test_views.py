@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal as D
+
 import pytest
 from rest_framework.test import APIClient
 
@@ -303,6 +305,20 @@ def test_upload_broken_workbook_lists_problems_and_stores_nothing(world, tmp_pat
     assert response.status_code == 400 and "无法读取工作簿" in response.json()[0]["message"]
     response = _client(world["yiliang"]).post("/api/projects/", {}, format="multipart")
     assert response.status_code == 400 and response.json()[0]["column"] == "file"
+    assert _snapshot() == before
+
+
+def test_upload_scoring_problems_name_the_file_as_sent(world, tmp_path):
+    bad = sample_project(region_code="530125", region_name="宜良县")
+    bad.indicators[0].weight = D(30)  # found while scoring, after the workbook was read
+    path = tmp_path / "权重有误.xlsx"
+    write_workbook(path, bad)
+    before = _snapshot()
+    response = _upload(_client(world["yiliang"]), path)
+    assert response.status_code == 400, response.content
+    level1 = response.json()[0]
+    assert level1["file"] == "权重有误.xlsx"
+    assert level1["text"] == "权重有误.xlsx，工作表“指标评分”，“权重分”列：一级指标权重分合计为110，应为100"
     assert _snapshot() == before
 
 
