@@ -85,6 +85,21 @@ def test_evaluate_scoring_problems_name_the_file_like_reading_problems(tmp_path,
     assert not out.exists() and Project.objects.count() == 0
 
 
+@pytest.mark.django_db
+def test_evaluate_survey_weights_not_100_exit_1_nothing_written_or_stored(tmp_path, capsys):
+    project = sample_project()
+    project.survey.questions[1].weight = D(40)
+    book = tmp_path / "问卷.xlsx"
+    write_workbook(book, project)
+    out = tmp_path / "out"
+    assert main(["evaluate", str(book), "--out", str(out), "--no-pdf"]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        "发现 1 个问题，未生成任何文件，也未写入数据库：",
+        "  - 问卷.xlsx，工作表“满意度问卷”，“权重”列：各题权重合计为90，应为100（满意度得分按百分制计）",
+    ]
+    assert not out.exists() and Project.objects.count() == 0 and ChangeRecord.objects.count() == 0
+
+
 def test_evaluate_missing_file_exit_2(tmp_path, capsys):
     assert main(["evaluate", str(tmp_path / "无.xlsx"), "--out", str(tmp_path), "--no-store"]) == 2
 

@@ -15,7 +15,7 @@ from fractions import Fraction
 from jixiao.common.numbers import round_half_up, to_fraction
 from jixiao.common.problems import InputInvalid, Problem
 from jixiao.scoring import rules
-from jixiao.scoring.inputs import RULE_LABELS, GradeScale, IndicatorRow, ProjectInput, Target
+from jixiao.scoring.inputs import RULE_LABELS, GradeScale, IndicatorRow, ProjectInput, Survey, Target
 from jixiao.scoring.survey import SurveyError, SurveyResult, score_survey
 
 SHEET_INDICATORS = "指标评分"
@@ -210,6 +210,16 @@ def _check_weights(tree: list[Node], problems: list[Problem]) -> None:
                 problems.append(Problem(SHEET_INDICATORS, node.row.row, "评分规则", "末级指标必须选择评分规则"))
 
 
+def _check_survey_weights(survey: Survey, problems: list[Problem]) -> None:
+    """Each question's weight is its full marks and the total is read as a score out of 100 (the 满意度
+    leaf and the satisfaction target compare it with a % target), so the weights must add up to 100."""
+    weights = [q.weight for q in survey.questions if q.weight is not None]
+    total = sum(weights, Decimal(0))
+    if weights and total != 100:
+        problems.append(Problem(SHEET_SURVEY, None, "权重",
+                                f"各题权重合计为{total.normalize():f}，应为100（满意度得分按百分制计）"))
+
+
 def _linked_rate(row: IndicatorRow, funds: FundsResult, targets: dict[str, TargetResult]):
     if row.linked == "资金到位率":
         return "资金到位率", funds.arrival_rate
@@ -269,11 +279,12 @@ def score_leaf(row: IndicatorRow, funds: FundsResult, targets: dict[str, TargetR
 def _derived_actual(target: Target, beneficiary_target: Target | None, funds: FundsResult,
                     survey: SurveyResult | None) -> Decimal | None:
     """The actual a target takes from the data: beneficiaries from the allocation table, the
-    satisfaction rate from the survey (printed to 0.01, as the report prints it)."""
+    satisfaction rate from the survey (printed to 0.01, as the report prints it): the weights add up to
+    100, so the total is the rate, the same figure the 满意度 leaf scores."""
     if target is beneficiary_target and funds.beneficiaries_actual is not None:
         return Decimal(funds.beneficiaries_actual)
-    if target.category == "满意度" and survey is not None and survey.max_total:
-        return round_half_up(survey.total * 100 / survey.max_total, 2)
+    if target.category == "满意度" and survey is not None:
+        return round_half_up(survey.total, 2)
     return None
 
 
@@ -307,6 +318,7 @@ def evaluate(project: ProjectInput) -> EvaluationResult:
             )
         except SurveyError as exc:
             problems.append(Problem(SHEET_SURVEY, None, None, str(exc)))
+        _check_survey_weights(project.survey, problems)
 
     target_results = []
     for t in project.targets:

@@ -123,7 +123,7 @@ SHEETS: tuple[Sheet, ...] = (
     Sheet("满意度问卷", (
         Column("题号", "int", True, width=8),
         Column("题目", "text", True, width=60),
-        Column("权重", "decimal", True, help="该题满分"),
+        Column("权重", "decimal", True, help="该题满分，各题合计须为100"),
         Column("A人数", "int"),
         Column("B人数", "int"),
         Column("C人数", "int"),

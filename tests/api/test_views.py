@@ -308,17 +308,22 @@ def test_upload_broken_workbook_lists_problems_and_stores_nothing(world, tmp_pat
     assert _snapshot() == before
 
 
-def test_upload_scoring_problems_name_the_file_as_sent(world, tmp_path):
+@pytest.mark.parametrize(("damage", "text"), [
+    (lambda p: setattr(p.indicators[0], "weight", D(30)),
+     "权重有误.xlsx，工作表“指标评分”，“权重分”列：一级指标权重分合计为110，应为100"),
+    (lambda p: setattr(p.survey.questions[1], "weight", D(40)),
+     "权重有误.xlsx，工作表“满意度问卷”，“权重”列：各题权重合计为90，应为100（满意度得分按百分制计）"),
+], ids=["indicator-weights", "survey-weights"])
+def test_upload_scoring_problems_name_the_file_as_sent(world, tmp_path, damage, text):
     bad = sample_project(region_code="530125", region_name="宜良县")
-    bad.indicators[0].weight = D(30)  # found while scoring, after the workbook was read
+    damage(bad)  # found while scoring, after the workbook was read
     path = tmp_path / "权重有误.xlsx"
     write_workbook(path, bad)
     before = _snapshot()
     response = _upload(_client(world["yiliang"]), path)
     assert response.status_code == 400, response.content
-    level1 = response.json()[0]
-    assert level1["file"] == "权重有误.xlsx"
-    assert level1["text"] == "权重有误.xlsx，工作表“指标评分”，“权重分”列：一级指标权重分合计为110，应为100"
+    first = response.json()[0]
+    assert first["file"] == "权重有误.xlsx" and first["text"] == text
     assert _snapshot() == before
 
 

@@ -50,8 +50,8 @@ def test_demo_reports(tmp_path):
 
 def _shapes():
     survey_de = Survey(title="五档问卷", coefficients=dict(PRESETS["昆明三档"], D=D("0.6"), E=D(0)), preset="",
-                       questions=[SurveyQuestion(1, "总体评价", D(20), {"A": 5, "B": 3, "C": 1, "D": 1, "E": 1}),
-                                  SurveyQuestion(2, "及时性", D(10), {"A": 7, "B": 2, "C": 1, "D": 0, "E": 1})])
+                       questions=[SurveyQuestion(1, "总体评价", D(60), {"A": 5, "B": 3, "C": 1, "D": 1, "E": 1}),
+                                  SurveyQuestion(2, "及时性", D(40), {"A": 7, "B": 2, "C": 1, "D": 0, "E": 1})])
     return {
         "sample": {},
         "planned_beneficiaries": {"allocations": [Allocation("宜良县", "530125", D("60.5"), 580, 600),

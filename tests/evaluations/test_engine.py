@@ -39,6 +39,31 @@ def test_level1_must_total_100():
     assert "一级指标权重分合计为50，应为100" in str(exc.value)
 
 
+def test_survey_weights_must_total_100():
+    project = sample_project()
+    project.survey.questions[1].weight = D(40)  # 50 + 40
+    with pytest.raises(InputInvalid) as exc:
+        evaluate(project)
+    assert [(p.sheet, p.row, p.column, p.message) for p in exc.value.problems] == [
+        ("满意度问卷", None, "权重", "各题权重合计为90，应为100（满意度得分按百分制计）")]
+
+
+def test_survey_weights_totalling_100_give_one_figure_to_leaf_and_target():
+    # 8 × 12.5 is exactly 100; each question scores 12.5 × (2 + 0.9) / 3, the total 96.666…
+    from jixiao.scoring.inputs import SurveyQuestion
+
+    project = sample_project()
+    project.survey.questions = [SurveyQuestion(i, "q", D("12.5"), {"A": 2, "B": 1}) for i in range(1, 9)]
+    project.targets[2].actual = None  # the satisfaction target takes its actual from the survey
+    project.indicators[-1].target = D(98)  # C3 满意度 against 98
+    fig = build_figures(evaluate(project))
+    assert (fig["survey"]["total"], fig["survey"]["max_total"]) == ("96.67", "100.00")
+    assert fig["targets"][2]["actual"] == "96.67"
+    c3 = next(row for row in fig["indicators"] if row["code"] == "C3")
+    assert c3["score"] == "19.73"  # 20 × 96.666… / 98, from the exact total
+    assert c3["basis"] == "满意度调查得分96.67，目标≥98，按比例得分"
+
+
 def test_leaf_without_rule_and_parent_with_rule_rejected():
     rows = sample_indicators()
     rows[2].rule = ""
@@ -117,13 +142,13 @@ def test_summary_keeps_printed_strings():
 
 
 def test_rounding_note_when_rounded_parts_disagree():
-    # Three questions scoring 0.8666… each print as 0.87 (sum 2.61) while the total prints 2.60.
+    # Ten questions scoring 8.666… each print as 8.67 (sum 86.70) while the total prints 86.67.
     project = sample_project()
     from jixiao.scoring.inputs import SurveyQuestion
 
-    project.survey.questions = [SurveyQuestion(i, "q", D(1), {"A": 1, "C": 2}) for i in (1, 2, 3)]
+    project.survey.questions = [SurveyQuestion(i, "q", D(10), {"A": 1, "C": 2}) for i in range(1, 11)]
     fig = build_figures(evaluate(project))
     s = fig["survey"]
-    assert [q["score"] for q in s["questions"]] == ["0.87", "0.87", "0.87"]
-    assert s["total"] == "2.60"
-    assert "2.61" in s["rounding_note"] and "舍入" in s["rounding_note"]
+    assert [q["score"] for q in s["questions"]] == ["8.67"] * 10
+    assert s["total"] == "86.67"
+    assert "86.70" in s["rounding_note"] and "舍入" in s["rounding_note"]

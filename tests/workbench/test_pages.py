@@ -4,6 +4,7 @@ that match the stored figures, the change log, the dashboard figures."""
 import io
 import re
 import urllib.parse
+from decimal import Decimal as D
 
 import pytest
 from django.test import Client
@@ -64,6 +65,22 @@ def test_upload_with_problems_lists_them_and_stores_nothing(world, tmp_path, dam
     html = response.content.decode()
     assert 'id="upload-problems"' in html and f"<td>{where}</td>" in html and "<td>坏.xlsx</td>" in html
     assert (Project.objects.count(), Evaluation.objects.count(), ChangeRecord.objects.count()) == before
+
+
+def test_upload_survey_weights_not_100_names_file_sheet_column_and_sum(world, tmp_path):
+    client = login(world, "county_yl")
+    bad = sample_project(name="问卷权重", region_code="530125", region_name="宜良县")
+    bad.survey.questions[1].weight = D(40)
+    path = tmp_path / "问卷.xlsx"
+    write_workbook(path, bad)
+    upload = io.BytesIO(path.read_bytes())
+    upload.name = "问卷.xlsx"
+    response = client.post("/projects/upload/", {"file": upload})
+    assert response.status_code == 400
+    rows = re.findall(r"<tr>(.*?)</tr>", response.content.decode().split('id="upload-problems"')[1], re.S)
+    cells = [re.findall(r"<td>(.*?)</td>", row, re.S) for row in rows]
+    assert [c for c in cells if c] == [["问卷.xlsx", "满意度问卷", "", "权重", "各题权重合计为90，应为100（满意度得分按百分制计）"]]
+    assert not Project.objects.filter(name="问卷权重").exists()
 
 
 def test_upload_not_an_xlsx(world):
