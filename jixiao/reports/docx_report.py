@@ -19,6 +19,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 
+from jixiao.common.names import name_with_year
 from jixiao.workbooks.schema import NARRATIVE_KEYS
 
 TEMPLATE_PATH = Path(__file__).resolve().parent / "templates" / "self_evaluation.docx"
@@ -44,8 +45,7 @@ class ReportTemplateError(RuntimeError):
 
 def project_full(figures: dict) -> str:
     """'2024年某某项目': the project name with its year, unless the name already starts with it."""
-    name, year = figures["project"], f"{figures['year']}年"
-    return name if name.startswith(year) else f"{year}{name}"
+    return name_with_year(figures["project"], figures["year"])
 
 
 def report_title(figures: dict) -> str:

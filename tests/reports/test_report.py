@@ -111,6 +111,26 @@ def test_title_and_outline_follow_the_seeds(doc, figures):
     assert texts.count(report_title(figures)) == 2  # on the abstract page and above the body
 
 
+@pytest.mark.parametrize(("name", "named", "in_conclusion"), [
+    ("2023年残疾人两项补贴", "2023年残疾人两项补贴", "2023年残疾人两项补贴"),
+    ("2023年度残疾人两项补贴", "2023年度残疾人两项补贴", "2023年度残疾人两项补贴"),
+    ("残疾人两项补贴", "2023年残疾人两项补贴", "2023年度残疾人两项补贴"),  # no year in the name: as before
+])
+def test_year_printed_once_before_the_project_name(tmp_path, name, named, in_conclusion):
+    doc = Document(render_report(figures_for(name=name, year=2023), tmp_path / "r.docx"))
+    texts = paragraph_texts(doc)
+    title = f"测试市残疾人联合会{named}项目支出绩效自评报告"
+    assert texts[0] == title and doc.core_properties.title == title
+    opening = texts[texts.index(title, 1) + 1]
+    assert f"对“{named}”项目支出绩效进行了评价" in opening
+    conclusion = texts[texts.index("二、评价结论") + 1]
+    assert conclusion.startswith(f"从决策、管理、绩效三个方面，对测试市残疾人联合会{in_conclusion}的")
+    assert f"附件1：{named}绩效评价指标体系及评分表" in texts
+    text = all_text(doc)
+    for repeated in ("2023年度2023", "2023年2023", "（2023年）"):
+        assert repeated not in text
+
+
 def test_level1_score_table(doc, figures):
     rows = find_table(doc, "一级指标")
     assert rows[0] == LEVEL1_HEADER
