@@ -522,11 +522,12 @@ def _parts_four_five(b: TemplateBuilder) -> None:
 
 def _closing(b: TemplateBuilder) -> None:
     # The attachment list and the signature stay on one page (no signature alone on a page).
+    # One list: the report's own annexes first, then the workbook's 附件说明 entries renumbered
+    # (docx_report.attachment_titles), so the text's 附件1 is the score table.
     block = [b.text("相关附件：", "小标题")]
     b.tag("{%p for title in attachment_titles %}")
     block.append(b.text("{{ loop.index }}.{{ title }}"))
     b.tag("{%p endfor %}")
-    block.append(b.narrative("附件说明"))
     block.append(b.text(""))
     block.append(b.text("{{ report_unit }}", "落款"))
     b.text("{{ report_date }}", "落款")

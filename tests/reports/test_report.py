@@ -20,6 +20,7 @@ from docx.oxml.ns import qn
 from lxml import etree
 from python_calamine import CalamineWorkbook
 
+from jixiao.demo.seeds import load_seed
 from jixiao.reports import pdf as pdf_module
 from jixiao.reports.build_template import TEMPLATE_PATH, build_template
 from jixiao.reports.charts import allocation_chart, level1_rate_chart
@@ -240,6 +241,62 @@ def test_interview_summary_attachment(doc, figures):
     texts = paragraph_texts(doc)
     assert "2.2024年测试县残疾人生活补助项目访谈汇总" in texts  # in the 相关附件 list
     assert "附件2：2024年测试县残疾人生活补助项目访谈汇总" in texts
+
+
+ANNEX_MENTION = re.compile(r"附件\s*[0-9０-９一二三四五六七八九十]")
+
+
+def attachment_list(doc) -> list[tuple[int, str]]:
+    """The 相关附件 list as (number, title): the paragraphs from 相关附件： to the blank line before
+    the signature, each of which must be numbered."""
+    texts = paragraph_texts(doc)
+    start = texts.index("相关附件：") + 1
+    items = []
+    for text in texts[start: texts.index("", start)]:
+        number, title = re.fullmatch(r"(\d+)\.(.+)", text).groups()
+        items.append((int(number), title))
+    return items
+
+
+def assert_one_attachment_list(doc) -> list[str]:
+    """One numbered list, 1…n; no other paragraph numbers attachments (附件N) but the annex page
+    titles and the text's reference to the score table, which agree with the list. Its titles."""
+    items = attachment_list(doc)
+    assert [n for n, _ in items] == list(range(1, len(items) + 1))
+    titles = [t for _, t in items]
+    annex_pages = [p.text for p in doc.paragraphs if p.style.name == "附件标题"]
+    assert annex_pages == [f"附件{i}：{t}" for i, t in enumerate(titles[:len(annex_pages)], 1)]
+    reference = f"（具体评分情况详见附件1：{titles[0]}）"
+    others = [t for t in paragraph_texts(doc) if ANNEX_MENTION.search(t) and t not in annex_pages]
+    assert len(others) == 1 and reference in others[0]
+    return titles
+
+
+def test_workbook_attachment_notes_join_the_one_attachment_list(tmp_path):
+    notes = ("附件1：测试县残疾人生活补助项目绩效指标体系及评分表；\n附件2：补助资金发放明细表；附件3：访谈记录；\n"
+             "（4）满意度调查问卷统计表。")
+    fig = figures_for(narrative={"附件说明": notes})
+    titles = assert_one_attachment_list(Document(render_report(fig, tmp_path / "r.docx")))
+    # the report's score table and interview summary first; the workbook's own copies of them dropped
+    assert titles == ["2024年测试县残疾人生活补助项目绩效评价指标体系及评分表", "2024年测试县残疾人生活补助项目访谈汇总",
+                      "补助资金发放明细表", "满意度调查问卷统计表"]
+
+
+def test_workbook_interview_record_is_kept_when_the_report_has_no_interview_annex(tmp_path):
+    fig = figures_for(interviews=[], narrative={"附件说明": "1.访谈记录\n2.三、四级残疾人补助名册"})
+    titles = assert_one_attachment_list(Document(render_report(fig, tmp_path / "r.docx")))
+    assert titles == ["2024年测试县残疾人生活补助项目绩效评价指标体系及评分表", "访谈记录", "三、四级残疾人补助名册"]
+
+
+def test_demo_001_report_has_one_attachment_list(tmp_path):
+    fig = build_figures(evaluate(load_seed("001")))
+    doc = Document(render_report(fig, tmp_path / "r.docx", charts={"level1": None, "allocation": None}))
+    titles = assert_one_attachment_list(doc)
+    # the seed's 附件1 (its score table) and 附件3 (访谈记录) are the report's annexes 1 and 2
+    assert titles[2:] == ["2022年三、四级残疾人居民养老保险补助经费使用情况表（基础数据表）",
+                          "2022年三、四级残疾人养老保险补助经费问卷调查统计",
+                          "市政府相关规划、决策、批复，立项申请、批复文件，绩效目标申报表"]
+    assert len(titles) == 5 and titles[1].endswith("访谈汇总")
 
 
 def test_unit_and_date_close_the_report_right_aligned(doc, figures):
