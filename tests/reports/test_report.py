@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from pathlib import Path
 
+import matplotlib
 import pytest
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
+from fontTools.ttLib import TTFont
 from lxml import etree
 from python_calamine import CalamineWorkbook
 
@@ -232,6 +235,75 @@ def test_attachment_lists_every_indicator_with_its_basis(doc, figures):
         assert (weight, score, rule, basis) == (r["weight"], r["score"], r["rule"], r["basis"])
     assert by_code["C1"][5] == "实际值1020÷目标值1000=102.00%，超额完成按满分计"
     assert rows[-1][2:4] == ["100.00", "99.50"]
+
+
+ONE_LINE_COLUMNS = ("编码", "权重分", "得分")  # short texts that must not wrap in the score table
+
+
+def latin_fonts() -> list[TTFont]:
+    """The fonts that may set the table's Latin text: DejaVu Serif (matplotlib ships it; LibreOffice
+    falls back to it for Times New Roman) and whatever fontconfig picks for Times here."""
+    paths = {Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSerif.ttf"}
+    if shutil.which("fc-match"):
+        found = subprocess.run(["fc-match", "-f", "%{file}", "Times New Roman"], capture_output=True, text=True)
+        if found.stdout.endswith((".ttf", ".otf", ".ttc")):
+            paths.add(Path(found.stdout))
+    return [TTFont(path, fontNumber=0) for path in sorted(paths)]
+
+
+def set_width_twips(text: str, size_pt: float, font: TTFont) -> float:
+    """How wide text sets in the font: advance widths of its glyphs; a Chinese character one em."""
+    cmap, advances, per_em = font.getBestCmap(), font["hmtx"], font["head"].unitsPerEm
+    ems = sum(advances[cmap[ord(ch)]][0] / per_em if ord(ch) in cmap else 1.0 for ch in text)
+    return ems * size_pt * 20
+
+
+def score_table_cells(doc):
+    """(header, text, width of its grid column in twips) of each unmerged cell of the annex score table."""
+    table = next(t for t in doc.tables if t.rows[0].cells[0].text == "编码")
+    grid = [int(col.get(qn("w:w"))) for col in table._tbl.find(qn("w:tblGrid")).findall(qn("w:gridCol"))]
+    header = [c.text for c in table.rows[0].cells]
+    for tr in table._tbl.findall(qn("w:tr")):
+        at = 0
+        for tc in tr.findall(qn("w:tc")):
+            span_el = tc.find(f"{qn('w:tcPr')}/{qn('w:gridSpan')}")
+            span = int(span_el.get(qn("w:val"))) if span_el is not None else 1
+            text = "".join(t.text or "" for t in tc.iter(qn("w:t")))
+            if span == 1:
+                yield header[at], text, grid[at]
+            at += span
+
+
+def test_score_table_codes_and_scores_fit_their_columns(tmp_path):
+    fig = build_figures(evaluate(load_seed("001")))  # four-level codes (A111) and full marks 100.00
+    doc = Document(render_report(fig, tmp_path / "r.docx", charts={"level1": None, "allocation": None}))
+    size = doc.styles["表格小字"].font.size.pt
+    margins = doc.styles["Table Grid"].element.find(f"{qn('w:tblPr')}/{qn('w:tblCellMar')}")
+    padding = sum(int(margins.find(qn(f"w:{side}")).get(qn("w:w"))) for side in ("left", "right"))
+    fonts = latin_fonts()
+    checked = {column: [] for column in ONE_LINE_COLUMNS}
+    for column, text, width in score_table_cells(doc):
+        if column in checked and text:
+            needed = max(set_width_twips(text, size, font) for font in fonts) + padding
+            assert width >= needed, f"{column} “{text}” needs {needed:.0f} twips, has {width}"
+            checked[column].append(text)
+    assert max(checked["编码"], key=len) == max((r["code"] for r in fig["indicators"]), key=len) == "A111"
+    assert fig["level1_total"]["weight"] in checked["权重分"]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
+                    reason="needs LibreOffice (soffice) and pdftotext")
+def test_score_table_codes_and_total_weight_unbroken_in_the_pdf(tmp_path):
+    fig = build_figures(evaluate(load_seed("001")))
+    report = render_report(fig, tmp_path / "r.docx", charts={"level1": None, "allocation": None})
+    pdf = convert_to_pdf(report, tmp_path)
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    annex = text[re.search(r"^\s*编码\s+指标名称", text, re.M).start():]
+    for row in fig["indicators"]:
+        assert re.search(rf"^\s*{row['code']}\s", annex, re.M), f"{row['code']} wraps"
+    total = fig["level1_total"]
+    assert re.search(rf"^\s*合计\s+{re.escape(total['weight'])}\s+{re.escape(total['score'])}\s*$", annex, re.M)
 
 
 def test_interview_summary_attachment(doc, figures):
