@@ -126,6 +126,17 @@ def test_evaluate_no_store_touches_no_database(tmp_path):
     assert (tmp_path / "o" / "summary.json").exists()
 
 
+@pytest.mark.parametrize(("name", "first_line"), [
+    ("2024年测试县残疾人生活补助", "2024年测试县残疾人生活补助：总分 99.50，等级 优"),
+    ("测试县残疾人生活补助", "2024年测试县残疾人生活补助：总分 99.50，等级 优"),
+])
+def test_evaluate_names_the_project_with_its_year_once(tmp_path, capsys, name, first_line):
+    book = tmp_path / "项目.xlsx"
+    write_workbook(book, sample_project(name=name))
+    assert main(["evaluate", str(book), "--out", str(tmp_path / "o"), "--no-store", "--no-pdf"]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == first_line
+
+
 SEED_EXPECTED = {
     "001": {"total": "95.20", "level1": [("20.00", "20.00", "0.00", "100.00%"), ("20.00", "18.20", "1.80", "91.00%"),
                                          ("60.00", "57.00", "3.00", "95.00%")],

@@ -32,8 +32,10 @@ def cmd_template(args) -> int:
 
 
 def _report_outputs(outputs) -> None:
+    from jixiao.common.names import name_with_year
+
     fig = outputs.figures
-    print(f"{fig['project']}（{fig['year']}年）：总分 {fig['total_score']}，等级 {fig['grade']}")
+    print(f"{name_with_year(fig['project'], fig['year'])}：总分 {fig['total_score']}，等级 {fig['grade']}")
     for path in outputs.files:
         print(f"  {path}")
     if outputs.pdf_skipped_reason:

@@ -2,6 +2,7 @@
 
 from django.db import models
 
+from jixiao.common.names import name_with_year
 from jixiao.common.numbers import fen_to_wan
 from jixiao.scoring.inputs import FUND_SOURCE_KINDS, PROJECT_TYPES, TARGET_CATEGORIES, TARGET_OPERATORS
 
@@ -47,7 +48,7 @@ class Project(models.Model):
         indexes = [models.Index(fields=["-year", "name", "id"], name="project_list_order")]
 
     def __str__(self):
-        return f"{self.year}年{self.name}"
+        return name_with_year(self.name, self.year)
 
 
 class PolicyDocument(models.Model):

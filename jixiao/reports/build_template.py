@@ -15,6 +15,7 @@ The outline follows the two Kunming self-evaluation reports (seeds 001 and 002).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +40,14 @@ SMALL_TABLE_SIZE = 9  # 小五: the wide survey and indicator tables
 HEADER_SHADE = "E7E6E6"
 TAG_CELL_CM = 1.1  # cells that only hold a {%tc %} tag vanish when rendered (the rest widen to fit)
 TAG_SIZE = 7  # control tags in table cells are set small so the template stays legible
+LINE_CM = (210 - PAGE_MARGINS_MM["left"] - PAGE_MARGINS_MM["right"]) / 10
+# Narrow columns are sized for their longest text in DejaVu Serif, the font LibreOffice sets for
+# Times New Roman where Times is not installed (as on a server); Times itself is narrower.
+# Advance widths in em: digits, the point, capital letters (H and N; M and W are not used in codes).
+DIGIT_EM, POINT_EM, CAPITAL_EM = 0.636, 0.318, 0.875
+CELL_MARGINS_CM = 2 * 0.19  # Table Grid's left and right cell margins (108 twips each)
+LONGEST_CODE = "A111"  # the deepest code of the shipped indicator templates (four levels)
+LONGEST_SCORE = "100.00"  # full marks, printed with two decimals like every score
 
 # Custom paragraph styles: name → (east-Asian font, size pt, bold, alignment, first-line indent).
 CENTER, LEFT, RIGHT = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.RIGHT
@@ -316,6 +325,23 @@ def center(table: Table, *cells: tuple[int, int]) -> None:
         table.cell(r, c).paragraphs[0].alignment = CENTER
 
 
+def text_width_cm(text: str, size_pt: float) -> float:
+    """How wide ``text`` sets at ``size_pt``: Chinese characters are one em, others as above."""
+    def em(ch: str) -> float:
+        if ch.isdigit():
+            return DIGIT_EM
+        if ch in ".,":
+            return POINT_EM
+        return CAPITAL_EM if ch.isascii() else 1.0
+    return sum(em(ch) for ch in text) * size_pt / 72 * 2.54
+
+
+def fitting_width_cm(*texts: str, size_pt: float) -> float:
+    """A column just wide enough to keep each of ``texts`` on one line, to the next 0.1 cm up."""
+    widest = max(text_width_cm(t, size_pt) for t in texts) + CELL_MARGINS_CM
+    return math.ceil(round(widest * 10, 6)) / 10
+
+
 def widths(*cm: float, align: str = "") -> list[Col]:
     return [Col(w, align[i] if i < len(align) else "c") for i, w in enumerate(cm)]
 
@@ -522,11 +548,12 @@ def _parts_four_five(b: TemplateBuilder) -> None:
 
 def _closing(b: TemplateBuilder) -> None:
     # The attachment list and the signature stay on one page (no signature alone on a page).
+    # One list: the report's own annexes first, then the workbook's 附件说明 entries renumbered
+    # (docx_report.attachment_titles), so the text's 附件1 is the score table.
     block = [b.text("相关附件：", "小标题")]
     b.tag("{%p for title in attachment_titles %}")
     block.append(b.text("{{ loop.index }}.{{ title }}"))
     b.tag("{%p endfor %}")
-    block.append(b.narrative("附件说明"))
     block.append(b.text(""))
     block.append(b.text("{{ report_unit }}", "落款"))
     b.text("{{ report_date }}", "落款")
@@ -538,7 +565,13 @@ def _attachment_scores(b: TemplateBuilder) -> None:
     b.new_page("附件1：{{ attachment_titles[0] }}", "附件标题")
     b.sentence("demo_note", "注释")
     shade = "{% cellbg r.shade %}"
-    table = b.table(widths(1.2, 3.9, 1.4, 1.4, 1.8, 5.9, align="llcccl"), [
+    # 编码 and the two score columns fit "A111" and "100.00" on one line (they wrapped as "A11/1"
+    # and "100.0/0"); 评分依据 takes what is left of the line.
+    code = fitting_width_cm(LONGEST_CODE, "编码", size_pt=SMALL_TABLE_SIZE)
+    score = fitting_width_cm(LONGEST_SCORE, "权重分", size_pt=SMALL_TABLE_SIZE)
+    fixed = [code, 3.9, score, score, 1.8]
+    basis = round(LINE_CM - sum(fixed), 2)
+    table = b.table(widths(*fixed, basis, align="llcccl"), [
         ["编码", "指标名称", "权重分", "得分", "评分规则", "评分依据"],
         ["{%tr for r in indicator_rows %}"],
         [f"{shade}{{{{ r.code }}}}", f"{shade}{{{{ r.indent }}}}{{{{ r.name }}}}", f"{shade}{{{{ r.weight }}}}",

@@ -9,6 +9,7 @@ formats a number, so the report cannot disagree with the score sheet or summary.
 from __future__ import annotations
 
 import io
+import re
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
@@ -19,6 +20,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 
+from jixiao.common.names import name_with_year
 from jixiao.workbooks.schema import NARRATIVE_KEYS
 
 TEMPLATE_PATH = Path(__file__).resolve().parent / "templates" / "self_evaluation.docx"
@@ -31,6 +33,16 @@ ANALYSIS_KEYWORDS = (("决策", "项目决策分析"), ("管理", "项目管理�
                      ("绩效", "项目绩效分析"), ("产出", "项目绩效分析"), ("效益", "项目绩效分析"))
 ALLOCATION_HOME = ("管理", "过程")  # the level-1 section that shows the allocation table
 SURVEY_HOME = ("满意", "效益", "绩效")  # … and the one that shows the survey table
+# A workbook's 附件说明 entry: its numbering (附件1： / 1. / 1、 / （1）; not 一、, which would eat the
+# 三、 of "三、四级残疾人…"), entries run together on one line ("附件1：…；附件2：…"), and the words
+# by which an entry names one of the report's own annexes.
+_NUMERAL = "[0-9０-９一二三四五六七八九十]+"
+ATTACHMENT_NUMBER = re.compile(
+    rf"^\s*(?:附件\s*{_NUMERAL}\s*[：:、.．]?|[0-9０-９]+\s*[.．、:：)）]|[（(]{_NUMERAL}[）)])\s*")
+ATTACHMENT_SPLIT = re.compile(rf"(?<=[；;。])\s*(?=附件\s*{_NUMERAL})")
+END_PUNCTUATION = "；;。.，,、"
+SCORE_TABLE_WORDS = ("评分表", "指标体系")
+INTERVIEW_WORDS = ("访谈",)
 TC_PR_ORDER = {qn(f"w:{name}"): i for i, name in enumerate((
     "cnfStyle", "tcW", "gridSpan", "hMerge", "vMerge", "tcBorders", "shd", "noWrap", "tcMar", "textDirection",
     "tcFitText", "vAlign", "hideMark"))}
@@ -44,8 +56,7 @@ class ReportTemplateError(RuntimeError):
 
 def project_full(figures: dict) -> str:
     """'2024年某某项目': the project name with its year, unless the name already starts with it."""
-    name, year = figures["project"], f"{figures['year']}年"
-    return name if name.startswith(year) else f"{year}{name}"
+    return name_with_year(figures["project"], figures["year"])
 
 
 def report_title(figures: dict) -> str:
@@ -170,11 +181,28 @@ def _indicator_rows(figures: dict) -> list[dict]:
     ]
 
 
-def _attachment_titles(figures: dict) -> list[str]:
-    titles = [f"{project_full(figures)}绩效评价指标体系及评分表"]
+def attachment_entries(text: str | None) -> list[str]:
+    """The workbook's 附件说明 as bare titles: one per line (or per 附件N within a line), its own
+    numbering and closing punctuation removed, so the report can number them after its annexes."""
+    entries = []
+    for line in split_paragraphs(text):
+        for part in ATTACHMENT_SPLIT.split(line):
+            title = ATTACHMENT_NUMBER.sub("", part, count=1).strip().rstrip(END_PUNCTUATION).strip()
+            if title:
+                entries.append(title)
+    return entries
+
+
+def attachment_titles(figures: dict) -> list[str]:
+    """The one 相关附件 list: the annexes the report carries (附件1 the score table, 附件2 the
+    interviews when there are any), then the workbook's own entries, less those naming an annex
+    already listed (its own score table or interview record)."""
+    annexes = [(f"{project_full(figures)}绩效评价指标体系及评分表", SCORE_TABLE_WORDS)]
     if figures["interviews"]:
-        titles.append(f"{project_full(figures)}访谈汇总")
-    return titles
+        annexes.append((f"{project_full(figures)}访谈汇总", INTERVIEW_WORDS))
+    own = attachment_entries((figures.get("narrative") or {}).get("附件说明"))
+    kept = [e for e in own if not any(word in e for _, words in annexes for word in words)]
+    return [title for title, _ in annexes] + kept
 
 
 def _optional_sentences(figures: dict) -> dict[str, str]:
@@ -205,7 +233,7 @@ def build_context(figures: dict, images: dict) -> dict:
         "survey_view": _survey_view(figures),
         "analysis": _analysis_sections(figures, narr),
         "indicator_rows": _indicator_rows(figures),
-        "attachment_titles": _attachment_titles(figures),
+        "attachment_titles": attachment_titles(figures),
         "charts": images,
     }
 

@@ -11,6 +11,7 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
+from jixiao.common.names import name_with_year
 from jixiao.common.numbers import fmt_fixed, fmt_percent, fmt_plain, fmt_wan
 from jixiao.scoring.engine import EvaluationResult, Node
 from jixiao.scoring.inputs import RULE_LABELS
@@ -219,7 +220,7 @@ def _sentences(result: EvaluationResult, fig: dict) -> dict:
     funds = fig["funds"]
     s = {
         "conclusion": (
-            f"从{level1_names}{_cn_count(len(result.level1))}个方面，对{p.owner_unit}{p.year}年度{p.name}的"
+            f"从{level1_names}{_cn_count(len(result.level1))}个方面，对{p.owner_unit}{name_with_year(p.name, p.year, word='年度')}的"
             f"{leaf_words}进行评价、打分，最终自评得分{fig['total_score']}分，评定等级为{fig['grade']}。"
             f"等级标准为：{_grade_scale_words(p.grade_scale)}。"
         ),

@@ -329,7 +329,7 @@ def _evaluation_file(request, pk: int, produce, suffix: str, content_type: str):
     if data is None:  # only the PDF: LibreOffice is missing on this server
         return render(request, "workbench/forbidden.html",
                       {"reason": "服务器未安装 LibreOffice，无法生成 PDF；请下载 Word 版本"}, status=503)
-    return _attachment(data, f"{project.year}年{project.name}{suffix}", content_type)
+    return _attachment(data, f"{project}{suffix}", content_type)
 
 
 @login_required

@@ -8,18 +8,22 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from pathlib import Path
 
+import matplotlib
 import pytest
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
+from fontTools.ttLib import TTFont
 from lxml import etree
 from python_calamine import CalamineWorkbook
 
+from jixiao.demo.seeds import load_seed
 from jixiao.reports import pdf as pdf_module
 from jixiao.reports.build_template import TEMPLATE_PATH, build_template
 from jixiao.reports.charts import allocation_chart, level1_rate_chart
@@ -109,6 +113,26 @@ def test_title_and_outline_follow_the_seeds(doc, figures):
     for heading in outline:  # each found after the previous one (ValueError if missing or out of order)
         at = texts.index(heading, at + 1)
     assert texts.count(report_title(figures)) == 2  # on the abstract page and above the body
+
+
+@pytest.mark.parametrize(("name", "named", "in_conclusion"), [
+    ("2023年残疾人两项补贴", "2023年残疾人两项补贴", "2023年残疾人两项补贴"),
+    ("2023年度残疾人两项补贴", "2023年度残疾人两项补贴", "2023年度残疾人两项补贴"),
+    ("残疾人两项补贴", "2023年残疾人两项补贴", "2023年度残疾人两项补贴"),  # no year in the name: as before
+])
+def test_year_printed_once_before_the_project_name(tmp_path, name, named, in_conclusion):
+    doc = Document(render_report(figures_for(name=name, year=2023), tmp_path / "r.docx"))
+    texts = paragraph_texts(doc)
+    title = f"测试市残疾人联合会{named}项目支出绩效自评报告"
+    assert texts[0] == title and doc.core_properties.title == title
+    opening = texts[texts.index(title, 1) + 1]
+    assert f"对“{named}”项目支出绩效进行了评价" in opening
+    conclusion = texts[texts.index("二、评价结论") + 1]
+    assert conclusion.startswith(f"从决策、管理、绩效三个方面，对测试市残疾人联合会{in_conclusion}的")
+    assert f"附件1：{named}绩效评价指标体系及评分表" in texts
+    text = all_text(doc)
+    for repeated in ("2023年度2023", "2023年2023", "（2023年）"):
+        assert repeated not in text
 
 
 def test_level1_score_table(doc, figures):
@@ -213,6 +237,75 @@ def test_attachment_lists_every_indicator_with_its_basis(doc, figures):
     assert rows[-1][2:4] == ["100.00", "99.50"]
 
 
+ONE_LINE_COLUMNS = ("编码", "权重分", "得分")  # short texts that must not wrap in the score table
+
+
+def latin_fonts() -> list[TTFont]:
+    """The fonts that may set the table's Latin text: DejaVu Serif (matplotlib ships it; LibreOffice
+    falls back to it for Times New Roman) and whatever fontconfig picks for Times here."""
+    paths = {Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSerif.ttf"}
+    if shutil.which("fc-match"):
+        found = subprocess.run(["fc-match", "-f", "%{file}", "Times New Roman"], capture_output=True, text=True)
+        if found.stdout.endswith((".ttf", ".otf", ".ttc")):
+            paths.add(Path(found.stdout))
+    return [TTFont(path, fontNumber=0) for path in sorted(paths)]
+
+
+def set_width_twips(text: str, size_pt: float, font: TTFont) -> float:
+    """How wide text sets in the font: advance widths of its glyphs; a Chinese character one em."""
+    cmap, advances, per_em = font.getBestCmap(), font["hmtx"], font["head"].unitsPerEm
+    ems = sum(advances[cmap[ord(ch)]][0] / per_em if ord(ch) in cmap else 1.0 for ch in text)
+    return ems * size_pt * 20
+
+
+def score_table_cells(doc):
+    """(header, text, width of its grid column in twips) of each unmerged cell of the annex score table."""
+    table = next(t for t in doc.tables if t.rows[0].cells[0].text == "编码")
+    grid = [int(col.get(qn("w:w"))) for col in table._tbl.find(qn("w:tblGrid")).findall(qn("w:gridCol"))]
+    header = [c.text for c in table.rows[0].cells]
+    for tr in table._tbl.findall(qn("w:tr")):
+        at = 0
+        for tc in tr.findall(qn("w:tc")):
+            span_el = tc.find(f"{qn('w:tcPr')}/{qn('w:gridSpan')}")
+            span = int(span_el.get(qn("w:val"))) if span_el is not None else 1
+            text = "".join(t.text or "" for t in tc.iter(qn("w:t")))
+            if span == 1:
+                yield header[at], text, grid[at]
+            at += span
+
+
+def test_score_table_codes_and_scores_fit_their_columns(tmp_path):
+    fig = build_figures(evaluate(load_seed("001")))  # four-level codes (A111) and full marks 100.00
+    doc = Document(render_report(fig, tmp_path / "r.docx", charts={"level1": None, "allocation": None}))
+    size = doc.styles["表格小字"].font.size.pt
+    margins = doc.styles["Table Grid"].element.find(f"{qn('w:tblPr')}/{qn('w:tblCellMar')}")
+    padding = sum(int(margins.find(qn(f"w:{side}")).get(qn("w:w"))) for side in ("left", "right"))
+    fonts = latin_fonts()
+    checked = {column: [] for column in ONE_LINE_COLUMNS}
+    for column, text, width in score_table_cells(doc):
+        if column in checked and text:
+            needed = max(set_width_twips(text, size, font) for font in fonts) + padding
+            assert width >= needed, f"{column} “{text}” needs {needed:.0f} twips, has {width}"
+            checked[column].append(text)
+    assert max(checked["编码"], key=len) == max((r["code"] for r in fig["indicators"]), key=len) == "A111"
+    assert fig["level1_total"]["weight"] in checked["权重分"]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
+                    reason="needs LibreOffice (soffice) and pdftotext")
+def test_score_table_codes_and_total_weight_unbroken_in_the_pdf(tmp_path):
+    fig = build_figures(evaluate(load_seed("001")))
+    report = render_report(fig, tmp_path / "r.docx", charts={"level1": None, "allocation": None})
+    pdf = convert_to_pdf(report, tmp_path)
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    annex = text[re.search(r"^\s*编码\s+指标名称", text, re.M).start():]
+    for row in fig["indicators"]:
+        assert re.search(rf"^\s*{row['code']}\s", annex, re.M), f"{row['code']} wraps"
+    total = fig["level1_total"]
+    assert re.search(rf"^\s*合计\s+{re.escape(total['weight'])}\s+{re.escape(total['score'])}\s*$", annex, re.M)
+
+
 def test_interview_summary_attachment(doc, figures):
     rows = find_table(doc, *INTERVIEW_HEADER)
     assert rows[0] == ["序号", "访谈主题", "访谈对象", "身份", "方式", "日期", "访谈内容汇总"]
@@ -220,6 +313,62 @@ def test_interview_summary_attachment(doc, figures):
     texts = paragraph_texts(doc)
     assert "2.2024年测试县残疾人生活补助项目访谈汇总" in texts  # in the 相关附件 list
     assert "附件2：2024年测试县残疾人生活补助项目访谈汇总" in texts
+
+
+ANNEX_MENTION = re.compile(r"附件\s*[0-9０-９一二三四五六七八九十]")
+
+
+def attachment_list(doc) -> list[tuple[int, str]]:
+    """The 相关附件 list as (number, title): the paragraphs from 相关附件： to the blank line before
+    the signature, each of which must be numbered."""
+    texts = paragraph_texts(doc)
+    start = texts.index("相关附件：") + 1
+    items = []
+    for text in texts[start: texts.index("", start)]:
+        number, title = re.fullmatch(r"(\d+)\.(.+)", text).groups()
+        items.append((int(number), title))
+    return items
+
+
+def assert_one_attachment_list(doc) -> list[str]:
+    """One numbered list, 1…n; no other paragraph numbers attachments (附件N) but the annex page
+    titles and the text's reference to the score table, which agree with the list. Its titles."""
+    items = attachment_list(doc)
+    assert [n for n, _ in items] == list(range(1, len(items) + 1))
+    titles = [t for _, t in items]
+    annex_pages = [p.text for p in doc.paragraphs if p.style.name == "附件标题"]
+    assert annex_pages == [f"附件{i}：{t}" for i, t in enumerate(titles[:len(annex_pages)], 1)]
+    reference = f"（具体评分情况详见附件1：{titles[0]}）"
+    others = [t for t in paragraph_texts(doc) if ANNEX_MENTION.search(t) and t not in annex_pages]
+    assert len(others) == 1 and reference in others[0]
+    return titles
+
+
+def test_workbook_attachment_notes_join_the_one_attachment_list(tmp_path):
+    notes = ("附件1：测试县残疾人生活补助项目绩效指标体系及评分表；\n附件2：补助资金发放明细表；附件3：访谈记录；\n"
+             "（4）满意度调查问卷统计表。")
+    fig = figures_for(narrative={"附件说明": notes})
+    titles = assert_one_attachment_list(Document(render_report(fig, tmp_path / "r.docx")))
+    # the report's score table and interview summary first; the workbook's own copies of them dropped
+    assert titles == ["2024年测试县残疾人生活补助项目绩效评价指标体系及评分表", "2024年测试县残疾人生活补助项目访谈汇总",
+                      "补助资金发放明细表", "满意度调查问卷统计表"]
+
+
+def test_workbook_interview_record_is_kept_when_the_report_has_no_interview_annex(tmp_path):
+    fig = figures_for(interviews=[], narrative={"附件说明": "1.访谈记录\n2.三、四级残疾人补助名册"})
+    titles = assert_one_attachment_list(Document(render_report(fig, tmp_path / "r.docx")))
+    assert titles == ["2024年测试县残疾人生活补助项目绩效评价指标体系及评分表", "访谈记录", "三、四级残疾人补助名册"]
+
+
+def test_demo_001_report_has_one_attachment_list(tmp_path):
+    fig = build_figures(evaluate(load_seed("001")))
+    doc = Document(render_report(fig, tmp_path / "r.docx", charts={"level1": None, "allocation": None}))
+    titles = assert_one_attachment_list(doc)
+    # the seed's 附件1 (its score table) and 附件3 (访谈记录) are the report's annexes 1 and 2
+    assert titles[2:] == ["2022年三、四级残疾人居民养老保险补助经费使用情况表（基础数据表）",
+                          "2022年三、四级残疾人养老保险补助经费问卷调查统计",
+                          "市政府相关规划、决策、批复，立项申请、批复文件，绩效目标申报表"]
+    assert len(titles) == 5 and titles[1].endswith("访谈汇总")
 
 
 def test_unit_and_date_close_the_report_right_aligned(doc, figures):

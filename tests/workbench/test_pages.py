@@ -47,6 +47,20 @@ def test_upload_valid_workbook_stores_and_shows_score(world, tmp_path):
     assert changes_about(project).filter(action="create", actor_label="county_yl").count() == 1
 
 
+def test_a_name_beginning_with_its_year_is_not_given_the_year_again(world, tmp_path):
+    client = login(world, "county_yl")
+    upload = workbook_bytes(tmp_path, name="2024年宜良县残疾人两项补贴", year=2024, owner_unit="宜良县残疾人联合会",
+                            region_code="530125", region_name="宜良县")
+    client.post("/projects/upload/", {"file": upload})
+    project = Project.objects.get(name="2024年宜良县残疾人两项补贴")
+    page = client.get(f"/projects/{project.pk}/").content.decode()
+    assert '<h2 id="project-title">2024年宜良县残疾人两项补贴</h2>' in page
+    assert "<title>2024年宜良县残疾人两项补贴 ·" in page and "2024年2024年" not in page
+    response = client.get(f"/projects/{project.pk}/report.docx")
+    quoted = urllib.parse.quote("2024年宜良县残疾人两项补贴绩效自评报告.docx")
+    assert quoted in response["Content-Disposition"]
+
+
 @pytest.mark.parametrize(("damage", "where"), [
     (lambda p: setattr(p.fund_sources[0], "kind", "天上掉的"), "资金来源"),  # found while reading
     (lambda p: setattr(p.indicators[2], "missing_items", None), "指标评分"),  # found while scoring
