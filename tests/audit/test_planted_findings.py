@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 
+from jixiao.audit.document import read_document
 from jixiao.audit.services import audit_file
 from tests.audit.planted import CLEAN, PLANTED, plant
 
@@ -68,6 +69,11 @@ LOOKALIKES = [
     "服务满意率达到90%以上，抽查比例不低于30%。",  # bounds, not rates to recompute
     "计划于2024年6月30日前完成整改。",  # a deadline after the report date
     "年初预算100万元，年中追加20万元，全年预算120万元，预算执行率90.00%。",  # more than one budget figure
+    # a rate whose total would be in an earlier sentence, but the pairing is not unambiguous:
+    "2022年共走访3,700人。2023年共走访4,800人。其中入户走访4,520人，入户走访率90.00%。",  # two totals
+    "共走访4,800人。走访困难残疾人4,650人，其中入户走访4,520人，入户走访率97.20%。",  # a nearer, larger count
+    "共发放走访慰问金4,800万元。其中入户走访4,520人，入户走访率90.00%。",  # the total is of another unit
+    "共走访4,800人。其中电话回访4,520人，入户走访率90.00%。",  # no count named after the rate
 ]
 
 
@@ -82,6 +88,36 @@ def test_expected_and_found_for_a_wrong_rate(tmp_path):
     (f,) = report.findings
     assert (f.expected, f.found) == ("96.00%", "69.00%")
     assert "1200人÷（1200人＋50人）" in f.message
+
+
+def test_rate_with_its_total_in_an_earlier_sentence(tmp_path):
+    report = audit_text(tmp_path, plant("rate_earlier_total"))
+    (f,) = report.findings
+    assert (f.expected, f.found) == ("95.00%", "96.00%")
+    assert f.message == "入户走访率应为入户走访2,280人÷共慰问困难残疾人2,400人=95.00%，文中为96.00%。"
+    assert f.location.paragraph == next(p.number for p in read_document(tmp_path / "report.txt").paragraphs
+                                         if "入户走访率" in p.text)
+
+
+def test_rate_with_its_total_in_the_issue_s_wording(tmp_path):
+    """共慰问1,198人。……其中入户走访1,150人，入户走访率96.99%: 1,150 ÷ 1,198 = 95.99%."""
+    line = "共慰问1,198人。慰问工作由各乡镇组织实施。其中入户走访1,150人，入户走访率{}。"
+    text = CLEAN.replace("二、评价结论\n", line.format("96.99%") + "\n二、评价结论\n")
+    (f,) = audit_text(tmp_path, text).findings
+    assert (f.kind, f.expected, f.found) == ("rate", "95.99%", "96.99%")
+    text = CLEAN.replace("二、评价结论\n", line.format("95.99%") + "\n二、评价结论\n")
+    assert audit_text(tmp_path, text).findings == []
+
+
+def test_rate_whose_total_is_ambiguous_is_not_reported(tmp_path):
+    """90.00% agrees with neither 4,520 ÷ 4,650 nor 4,520 ÷ 4,800, but which one is meant is not certain."""
+    line = "共走访4,800人。走访困难残疾人4,650人，其中入户走访4,520人，入户走访率90.00%。"
+    text = CLEAN.replace("二、评价结论\n", line + "\n二、评价结论\n")
+    assert audit_text(tmp_path, text).findings == []
+    # without the nearer count the total is certain, and the same rate is reported
+    text = CLEAN.replace("二、评价结论\n", line.replace("走访困难残疾人4,650人，", "") + "\n二、评价结论\n")
+    (f,) = audit_text(tmp_path, text).findings
+    assert (f.expected, f.found) == ("94.17%", "90.00%")
 
 
 def test_full_width_digits_and_chinese_numerals(tmp_path):

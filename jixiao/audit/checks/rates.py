@@ -9,7 +9,12 @@ looked for in the same sentence and the one before (for fund rates also the thre
   denominator is the list it belongs to (其中入户调查158210人次、电话调查3627人 → 161837), the total
   that list breaks down, or any larger count of the same kind nearby;
 - X率 p% of a single small group ("为7名毕业生提供就业服务，就业率75%"): p% of the group must be a whole
-  number of people.
+  number of people;
+- X率 whose one numerator (label containing X) has no list of its own, and whose denominator is the
+  total stated in an earlier sentence of the same paragraph ("共慰问1,198人。……其中入户走访1,150人，
+  入户走访率96.99%" → 1,150 ÷ 1,198): only when that paragraph states exactly one total (共/合计/总数 …)
+  of the numerator's unit before it, no other count of that unit at least as large stands between the
+  total and the rate, and the numerator is not larger than the total.
 
 A rate passes as soon as one reading of its parts agrees within the printed precision; it is reported
 only when the parts are unambiguous (one numerator, one denominator) and none agrees.
@@ -81,7 +86,7 @@ def check(ctx) -> list:
             elif "完成" in name:
                 finding = _completion(ctx, p, rate, name, scope)
             else:
-                finding = _stem(ctx, p, text, rate, name, scope, sents[si])
+                finding = _stem(ctx, p, text, rate, name, scope, sents[si], qs)
             if finding is not None:
                 out.append(finding)
     return out
@@ -147,7 +152,7 @@ def _completion(ctx, p, rate, name, scope) -> object | None:
 
 # ---- other rates: by the name's stem ---------------------------------------------------------------
 
-def _stem(ctx, p, text, rate, name, scope, sentence) -> object | None:
+def _stem(ctx, p, text, rate, name, scope, sentence, qs) -> object | None:
     stem = _GENERIC_PREFIX.sub("", name[:-1])
     if len(stem) < 2:
         return None
@@ -166,8 +171,13 @@ def _stem(ctx, p, text, rate, name, scope, sentence) -> object | None:
             candidates.append(s)
             groups.append((n, s, group))
         candidates += [q for q in others if q is not n and q.cls == n.cls and q.exact >= n.exact]
+    earlier = _earlier_total(text, numerators[0], qs, rate) if len(numerators) == 1 and not groups else None
+    if earlier is not None:
+        candidates.append(earlier)
     if any((r := _ratio(n, d)) is not None and r.meets(found) for n in numerators for d in candidates):
         return None
+    if earlier is not None:
+        return _earlier_finding(ctx, p, text, rate, name, numerators[0], earlier)
     if len(numerators) != 1 or len(groups) != 1:
         return None
     n, s, group = groups[0]
@@ -176,6 +186,43 @@ def _stem(ctx, p, text, rate, name, scope, sentence) -> object | None:
     return ctx.paragraph_finding(
         "rate", p, rate.start, rate.end, expected, rate.text,
         f"{name}应为{n.text}÷（{parts}）={expected}，文中为{rate.text}。")
+
+
+_TOTAL_HEAD = re.compile(r"共(?!同|享|建|治)|合计|总计|累计|总数|总人数|总户数|总人次|总额|总金额|总量")
+
+
+def _same_unit(a: Quantity, b: Quantity) -> bool:
+    return a.cls == b.cls and not a.compound and not b.compound and (a.cls == "money" or a.unit == b.unit)
+
+
+def _earlier_total(text: str, n: Quantity, qs: list[Quantity], rate: Quantity) -> Quantity | None:
+    """The paragraph's one total (共/合计/总数 …) of the numerator's unit in a sentence before the
+    numerator's, when the pairing is unambiguous (see the module doc); None otherwise."""
+    sents = sentences(text)
+    first = next((a for a, b in sents if a <= n.start < b), None)
+    if first is None:
+        return None
+    totals = [q for q in qs if q.start < first and _same_unit(q, n) and not q.qualifier
+              and _TOTAL_HEAD.search(_head(text, q.start))]
+    if len(totals) != 1:
+        return None
+    total = totals[0]
+    if _value(total) < _value(n) or not _value(total):
+        return None
+    if any(q is not n and q is not total and _same_unit(q, n) and _value(q) >= _value(n)
+           for q in qs if total.start < q.start < rate.start):
+        return None
+    return total
+
+
+def _earlier_finding(ctx, p, text, rate, name, n: Quantity, total: Quantity):
+    expected = printed(_value(n) / _value(total) * 100, rate.decimals, True)
+    what_n = re.sub(r"^其中[：:]?", "", _head(text, n.start))
+    head = _head(text, total.start)
+    what_t = head[_TOTAL_HEAD.search(head).start():]
+    return ctx.paragraph_finding(
+        "rate", p, rate.start, rate.end, expected, rate.text,
+        f"{name}应为{what_n}{n.text}÷{what_t}{total.text}={expected}，文中为{rate.text}。")
 
 
 def _group_of(text: str, n: Quantity, others: list[Quantity], rate: Quantity) -> list[Quantity]:
