@@ -178,6 +178,9 @@ CLEAN = """\
 1.政策宣传不足。
 2.申请流程繁琐。
 3.信息化水平不高。
+相关附件：
+1.项目绩效指标体系及评分表；
+2.满意度调查问卷统计表。
 某县残疾人联合会
 2024年4月10日
 """
@@ -206,6 +209,8 @@ PLANTED = {
     "consistency_survey": ("满意度综合得分为19.30分", "满意度综合得分为19.80分", "consistency", "19.80"),
     "consistency_typo": ("全年累计为1250名", "全年累计为1205名", "consistency", "1205名"),
     "consistency_region": ("富民县40万元，晋宁区30万元", "富民县40万元，晋宁县30万元", "consistency", "晋宁县"),
+    "consistency_two_lists": ("2.满意度调查问卷统计表。\n", "2.满意度调查问卷统计表。\n附件1：资金分配情况表；\n附件2：访谈记录。\n",
+                              "consistency", None),
     "consistency_county_amount": ("宜良县50万元，富民县40万元", "宜良县55万元，富民县35万元", "consistency", None),
     "reference": ("，资金于当年全部到位", "，资金于当年全部到位", "reference", None),  # replaced below
     "unit_yuan": ("富民县40万元，晋宁区", "富民县40元，晋宁区", "unit", "40元"),

@@ -120,6 +120,44 @@ def test_rate_whose_total_is_ambiguous_is_not_reported(tmp_path):
     assert (f.expected, f.found) == ("94.17%", "90.00%")
 
 
+def _number_of(tmp_path, start: str) -> int:
+    return next(p.number for p in read_document(tmp_path / "report.txt").paragraphs if p.text.startswith(start))
+
+
+def test_two_attachment_lists_are_reported_once_at_the_second(tmp_path):
+    report = audit_text(tmp_path, plant("consistency_two_lists"))
+    (f,) = report.findings
+    first, second = _number_of(tmp_path, "相关附件"), _number_of(tmp_path, "附件1：资金")
+    assert f.location.paragraph == second and f.found == f"第{second}段起的第二个附件列表"
+    assert f.message == (f"报告中有两个编号的附件列表：第{first}段起2项、第{second}段起2项，各自从1编号，"
+                         "“附件1”在两处所指不同，应合为一个列表、统一编号。")
+
+
+@pytest.mark.parametrize("second", [
+    "七、附件\n1.资金分配情况表\n2.访谈记录\n3.问卷\n",  # a heading and numbered paragraphs
+    "附件：1.资金分配情况表；2.访谈记录。\n",  # one paragraph
+    "附件1：资金分配情况表；附件2：访谈记录。\n",  # one paragraph, 附件N
+])
+def test_a_second_attachment_list_in_other_forms(tmp_path, second):
+    text = CLEAN.replace("某县残疾人联合会\n2024年4月10日", second + "某县残疾人联合会\n2024年4月10日")
+    (f,) = audit_text(tmp_path, text).findings
+    assert f.kind == "consistency" and "两个编号的附件列表" in f.message
+
+
+@pytest.mark.parametrize("text", [
+    # the annex pages after the one list: 附件1 and 附件2 each head their own page (a table between)
+    "附件1：项目绩效指标体系及评分表\n\t指标\n\t权重分\n\n\tA\n\t20\n\n附件2：满意度调查问卷统计表\n"
+    "1.调查对象为受助儿童家长。\n2.调查采用电话方式。\n",
+    # a numbered list that is not of attachments
+    "四、下一步工作\n1.加强政策宣传。\n2.简化申请流程。\n",
+    # one annex referred to in a sentence
+    "具体评分情况详见附件1：项目绩效指标体系及评分表。\n",
+])
+def test_one_attachment_list_with_annex_pages_is_clean(tmp_path, text):
+    text = CLEAN.replace("某县残疾人联合会\n2024年4月10日\n", "某县残疾人联合会\n2024年4月10日\n" + text)
+    assert audit_text(tmp_path, text).findings == []
+
+
 def test_full_width_digits_and_chinese_numerals(tmp_path):
     text = CLEAN.replace("预算执行率90.00%", "预算执行率９０．００％").replace("绩效三个方面", "绩效３个方面")
     assert audit_text(tmp_path, text).findings == []

@@ -10,6 +10,10 @@
   (their surroundings share at least three two-character words): 23186 and 23196 in seed 001.
 - One county under two names of different rank (晋宁县 / 晋宁区: the county became a district in
   2016) when the report uses both (regions from the shipped catalogue).
+- Two numbered attachment lists in one report (each introduced by 附件 / 相关附件 / 附件说明 …, or a run
+  of paragraphs 附件1… 附件2…, or one paragraph "附件：1.…；2.…"): "附件1" then means two things.
+  Reported once, at the second list. Other lists under the same heading are not compared: a report's
+  summary legitimately repeats the body's numbered paragraphs (seed 001, 第6段 and 第52段).
 
 Values are compared at the printed precision (95.2 and 95.20 agree).
 """
@@ -41,6 +45,7 @@ def check(ctx) -> list:
     out += _county_amounts(ctx)
     out += _near_duplicates(ctx)
     out += _region_names(ctx)
+    out += _duplicate_lists(ctx)
     return out
 
 
@@ -347,3 +352,84 @@ def _near_duplicates(ctx) -> list:
                 "consistency", po, odd.start, odd.end, good.text, odd.text,
                 f"同一数量前后写法不一：此处为{odd.text}，报告其他处为{good.text}（仅一位数字之差，应为笔误）。"))
     return out
+
+
+# ---- two numbered lists of the same thing -------------------------------------------------------------
+
+_HEADING_NUMBER = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d{1,2}[.、．](?!\d))\s*")
+_ATTACHMENT_INTRO = re.compile(r"^(?:相关)?附件(?:说明|清单|目录|列表|材料)?\s*[：:]?\s*")
+_ITEM = re.compile(r"^\s*(?:附件\s*(?P<annex>\d{1,2}|" + CN_NUMERAL + r")\s*[：:、.．]|(?P<arabic>\d{1,2})[.、．]"
+                   r"(?=\D|(?:19|20)\d\d)|[（(](?P<paren>\d{1,2})[）)])")
+_INLINE_ITEM = re.compile(r"(?:^|[：:；;。，,\s])(?:附件\s*(?P<annex>\d{1,2}|" + CN_NUMERAL + r")\s*[：:、.．]|"
+                          r"(?P<arabic>\d{1,2})[.、．](?=\D|(?:19|20)\d\d)|[（(](?P<paren>\d{1,2})[）)])")
+
+
+def _item(match) -> tuple[str, int] | None:
+    style = match.lastgroup
+    number = cn_to_int(match.group(style)) if style else None
+    return (style, number) if number is not None else None
+
+
+def _attachment_lists(ctx) -> list[dict]:
+    """Every numbered attachment list: where it starts (its intro, or its first item) and its length."""
+    from jixiao.audit.document import Paragraph
+
+    blocks = ctx.doc.blocks
+    lists, i = [], 0
+    while i < len(blocks):
+        b = blocks[i]
+        m = _ITEM.match(b.text) if isinstance(b, Paragraph) else None
+        first = _item(m) if m else None
+        if first is None or first[1] != 1:
+            if isinstance(b, Paragraph):
+                lists += _inline_list(b)
+            i += 1
+            continue
+        items, j = [b], i + 1
+        while j < len(blocks) and isinstance(blocks[j], Paragraph):
+            mj = _ITEM.match(blocks[j].text)
+            if not mj or _item(mj) != (first[0], len(items) + 1):
+                break
+            items.append(blocks[j])
+            j += 1
+        if len(items) >= 2:
+            intro = blocks[i - 1] if i > 0 and isinstance(blocks[i - 1], Paragraph) else None
+            if intro is not None and _ITEM.match(intro.text):
+                intro = None  # the last item of a list just before
+            heading = _HEADING_NUMBER.sub("", intro.text).strip() if intro is not None else ""
+            if first[0] == "annex" or _ATTACHMENT_INTRO.fullmatch(heading):
+                lists.append({"at": intro or items[0], "items": len(items)})
+            i = j
+        else:
+            lists += _inline_list(b)
+            i += 1
+    return lists
+
+
+def _inline_list(p) -> list[dict]:
+    """One paragraph that is a whole attachment list: "附件：1.…；2.…" or "附件1：…；附件2：…"."""
+    head = _HEADING_NUMBER.sub("", normalize(p.text))
+    found = [(m, it) for m in _INLINE_ITEM.finditer(head) if (it := _item(m)) is not None]
+    if len(found) < 2:
+        return []
+    style = found[0][1][0]
+    intro = _ATTACHMENT_INTRO.match(head)
+    opens = intro.end() if intro and intro.end() > 0 and style != "annex" else 0
+    if found[0][0].start() > opens or (style != "annex" and not opens):
+        return []  # the paragraph does not begin with the list
+    texts = [it for _, it in found if it[0] == style]
+    if [n for _, n in texts] != list(range(1, len(texts) + 1)):
+        return []
+    return [{"at": p, "items": len(texts)}]
+
+
+def _duplicate_lists(ctx) -> list:
+    lists = _attachment_lists(ctx)
+    if len(lists) < 2:
+        return []
+    first, second = lists[0], lists[1]
+    a, b = first["at"], second["at"]
+    return [ctx.paragraph_finding(
+        "consistency", b, 0, len(b.text), f"一个附件列表（与第{a.number}段合并）", f"第{b.number}段起的第二个附件列表",
+        f"报告中有两个编号的附件列表：第{a.number}段起{first['items']}项、第{b.number}段起{second['items']}项，"
+        f"各自从1编号，“附件1”在两处所指不同，应合为一个列表、统一编号。")]
