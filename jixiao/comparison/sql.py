@@ -86,20 +86,26 @@ def _check_from_number(number: str) -> str:
     return f"SUBSTR({_text(CHECK_CHARS)}, (({total}) % 11) + 1, 1)"
 
 
+# Fast paths: most cells are already plain ("200", "2024", "2024-03-05"); a cast or one regex test tells them, and
+# gives what the full clean-up would give for them, so the clean-up runs only for the others.
+
 def _number_sql(column: str) -> str:
     """An amount cell as DECIMAL(18, 2): thousands separators and 元 ignored; NULL when not a number."""
-    return f"TRY_CAST(REGEXP_REPLACE({clean_sql(column)}, '[,，元]', '', 'g') AS DECIMAL(18, 2))"
+    slow = f"TRY_CAST(REGEXP_REPLACE({clean_sql(column)}, '[,，元]', '', 'g') AS DECIMAL(18, 2))"
+    return f"COALESCE(TRY_CAST({column} AS DECIMAL(18, 2)), {slow})"
 
 
 def _year_sql(column: str) -> str:
-    return f"TRY_CAST(REGEXP_REPLACE({clean_sql(column)}, '年度?$', '', 'g') AS INTEGER)"
+    slow = f"TRY_CAST(REGEXP_REPLACE({clean_sql(column)}, '年度?$', '', 'g') AS INTEGER)"
+    return f"COALESCE(TRY_CAST({column} AS INTEGER), {slow})"
 
 
 def _date_sql(column: str) -> str:
     """A date cell as YYYY-MM-DD (2024-3-5, 2024/3/5, 2024.3.5, 2024年3月5日, 20240305); other text as written."""
     c = clean_sql(column)
     ymd = "^[0-9]{4}[-/.年][0-9]{1,2}[-/.月][0-9]{1,2}日?$"
-    return (f"CASE WHEN REGEXP_MATCHES({c}, '^[0-9]{{8}}$') "
+    return (f"CASE WHEN REGEXP_MATCHES({column}, '^[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}$') THEN {column} "
+            f"WHEN REGEXP_MATCHES({c}, '^[0-9]{{8}}$') "
             f"THEN SUBSTR({c}, 1, 4) || '-' || SUBSTR({c}, 5, 2) || '-' || SUBSTR({c}, 7, 2) "
             f"WHEN REGEXP_MATCHES({c}, '{ymd}') "
             f"THEN REGEXP_EXTRACT({c}, '^([0-9]{{4}})', 1) || '-' "

@@ -128,3 +128,13 @@ def test_upload_and_start_from_the_page(world, tmp_path, run_jobs_here):
     assert client_for(world, "county_fm").post("/rosters/start/", {"year": "2024", "roster_deaths": str(roster.pk)}
                                                ).status_code == 400  # not a choice for 富民县
     assert client_for(world, "town_yl").post("/rosters/upload/", {"kind": "deaths"}).status_code == 403
+
+
+def test_a_roster_over_the_size_limit_is_refused_before_it_is_read(world, settings):
+    import dataclasses
+
+    settings.JIXIAO_LIMITS = dataclasses.replace(settings.JIXIAO_LIMITS, roster_max_bytes=64)
+    upload = SimpleUploadedFile("死亡.csv", roster_bytes("deaths", DEATHS))
+    response = client_for(world, "county_yl").post("/rosters/upload/", {"kind": "deaths", "file": upload})
+    assert response.status_code == 400 and "“死亡.csv”超过 1 KB 的上限" in response.content.decode()  # 64 bytes, rounded up as sizes are shown
+    assert RosterFile.objects.count() == 0
