@@ -403,9 +403,9 @@ class _WorkbookReader:
 
     def read_allocations(self, rows: list[TableRow], owner: RegionEntry | None, *,
                          owner_typed: bool = False) -> list[Allocation]:
-        """Each row's region must lie within the project's 所属区划 ``owner`` (a county project: its townships or
-        villages, or the county itself; a city project: its counties, or townships of its counties), and all rows
-        at one level, so the report can name them (县（市、区） / 街道（乡镇） / 村（社区）) and nothing is counted
+        """A row's township or village must lie within the project's 所属区划 ``owner`` (a county project: its
+        townships or villages; a city project: townships of its counties; county-level units as before), and all
+        rows at one level, so the report can name them (县（市、区） / 街道（乡镇） / 村（社区）) and nothing is counted
         twice (a county and its own township). An unknown 所属区划 is its own problem: rows are then not
         checked against it."""
         allocations, codes = [], {}
@@ -648,17 +648,21 @@ def _has_data(rows: list[list] | None) -> bool:
 
 def _allocation_refused(typed: str, entry: RegionEntry, owner: RegionEntry | None, owner_typed: bool) -> str:
     """Why funds cannot be allocated to ``entry`` in a project of region ``owner`` ("" if they can). Both may be
-    catalog entries or Region rows: each has a level, a code and the path of codes from the root."""
-    below_county = entry.level in ("township", "village")
+    catalog entries or Region rows: each has a level, a code and the path of codes from the root.
+
+    A 街道（乡镇） or 村（社区） must lie within the project's 所属区划. A county-level unit is accepted wherever it is,
+    as before townships could be listed: workbooks of county projects that list neighbouring counties still read."""
+    if entry.level not in ("township", "village"):
+        return ""
     if owner is None:
-        if below_county and not owner_typed:
-            return (f"“{typed}”是乡镇/街道或村/社区（{entry.name}）：分配到街道（乡镇）或村（社区）时，"
-                    "请在“项目信息”表填写项目的所属区划（如宜良县）")
+        if owner_typed:  # an unknown 所属区划 is reported on its own row
+            return ""
+        return (f"“{typed}”是乡镇/街道或村/社区（{entry.name}）：分配到街道（乡镇）或村（社区）时，"
+                "请在“项目信息”表填写项目的所属区划（如宜良县）")
+    if entry.path.startswith(owner.path):
         return ""
-    if entry.code == owner.code or entry.path.startswith(owner.path):
-        return ""
-    return (f"“{typed}”（{entry.name}）不在项目所属区划“{owner.name}”内：资金分配只能填写{owner.name}"
-            "所辖的县（市、区）、街道（乡镇）或村（社区）")
+    return (f"“{typed}”（{entry.name}）不在项目所属区划“{owner.name}”内：资金分配的街道（乡镇）、村（社区）"
+            f"须是{owner.name}所辖的")
 
 
 def _region_name(typed: str, entry: RegionEntry | None) -> str:

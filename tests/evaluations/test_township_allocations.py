@@ -85,8 +85,8 @@ def test_a_township_of_another_county_is_refused_and_nothing_stored(tmp_path):
         workbook_import(actor=None, path=_workbook(tmp_path, allocations), file_name="宜良县.xlsx")
     [problem] = caught.value.problems
     assert (problem.file, problem.sheet, problem.row, problem.column) == ("宜良县.xlsx", "资金分配", 3, "区划")
-    assert problem.message == ("“530124001”（永定街道）不在项目所属区划“宜良县”内：资金分配只能填写宜良县"
-                               "所辖的县（市、区）、街道（乡镇）或村（社区）")
+    assert problem.message == ("“530124001”（永定街道）不在项目所属区划“宜良县”内：资金分配的街道（乡镇）、"
+                               "村（社区）须是宜良县所辖的")
     assert Evaluation.objects.count() == 0 and StoredAllocation.objects.count() == 0
 
 

@@ -158,7 +158,7 @@ def test_allocation_table_with_totals_and_completion(doc):
     assert rows[0] == ["序号", "县（市、区）", "下拨资金（万元）", "实际受益人数（人）", "备注"]
     assert rows[1] == ["1", "宜良县", "60", "600", ""]
     assert rows[2] == ["2", "富民县", "40", "420", ""]
-    assert rows[3] == ["合计", "合计", "100", "1020", ""]  # 合计 spans 序号 and 县（市）区
+    assert rows[3] == ["合计", "合计", "100", "1020", ""]  # 合计 spans 序号 and 县（市、区）
     assert rows[4] == ["全年计划受益人数（人）", "全年计划受益人数（人）", "1000", "任务完成率", "102.00%"]
 
 

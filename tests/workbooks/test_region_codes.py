@@ -1,7 +1,7 @@
 """Region codes typed in a project workbook are checked against the region table exactly (no prefix
-fallback): an unknown village code is refused. An allocation may go to any region within the project's
-所属区划 — a county project to its townships (街道/乡镇) or villages, a city project to its counties or to
-townships of its counties — all rows at one level; a region outside it is refused where it is typed. The
+fallback): an unknown village code is refused. An allocation may go to a township (街道/乡镇) or village
+within the project's 所属区划 — a county project's own, or a city project's counties' — or, as before, to a
+county-level unit; all rows at one level; a township or village outside it is refused where it is typed. The
 database and the shipped catalog (no database: ``jixiao evaluate --no-store``) decide alike."""
 
 from decimal import Decimal as D
@@ -83,15 +83,15 @@ def test_a_township_of_another_county_is_refused(tmp_path, lookup):
     # 530124001 永定街道 belongs to 富民县
     allocations = [Allocation("匡远街道", "", D("60"), None, 600), Allocation("530124001", "", D("40"), None, 420)]
     assert _problems(tmp_path, allocations, lookup, **YILIANG) == [
-        ("资金分配", 3, "区划", "“530124001”（永定街道）不在项目所属区划“宜良县”内：资金分配只能填写宜良县"
-                             "所辖的县（市、区）、街道（乡镇）或村（社区）")]
+        ("资金分配", 3, "区划", "“530124001”（永定街道）不在项目所属区划“宜良县”内：资金分配的街道（乡镇）、"
+                             "村（社区）须是宜良县所辖的")]
 
 
 @LOOKUPS
-def test_a_county_outside_a_county_project_is_refused(tmp_path, lookup):
-    assert _problems(tmp_path, _with_second("富民县"), lookup, **YILIANG) == [
-        ("资金分配", 3, "区划", "“富民县”（富民县）不在项目所属区划“宜良县”内：资金分配只能填写宜良县"
-                             "所辖的县（市、区）、街道（乡镇）或村（社区）")]
+def test_county_level_units_read_as_before_in_a_county_project(tmp_path, lookup):
+    # before townships could be listed, a county project's workbook listed county-level units: still read
+    read = read_workbook(_write(tmp_path, _with_second("富民县"), **YILIANG), region_lookup=lookup)
+    assert [a.region_code for a in read.allocations] == ["530125", "530124"]
 
 
 @LOOKUPS
@@ -100,3 +100,11 @@ def test_a_township_needs_the_projects_region(tmp_path, lookup):
     assert _problems(tmp_path, allocations, lookup, region_code="", region_name="") == [
         ("资金分配", 2, "区划", "“530125001”是乡镇/街道或村/社区（匡远街道）：分配到街道（乡镇）或村（社区）时，"
                              "请在“项目信息”表填写项目的所属区划（如宜良县）")]
+
+
+@LOOKUPS
+def test_a_city_project_allocates_to_townships_of_its_counties(tmp_path, lookup):
+    allocations = [Allocation("匡远街道", "", D("60"), None, 600), Allocation("530124001", "", D("40"), None, 420)]
+    read = read_workbook(_write(tmp_path, allocations), region_lookup=lookup)  # 昆明市
+    assert [(a.region_name, a.region_level) for a in read.allocations] == [("匡远街道", "township"),
+                                                                         ("永定街道", "township")]
