@@ -81,7 +81,7 @@ def project_input_from_db(evaluation: Evaluation) -> data.ProjectInput:
         ],
         allocations=[
             data.Allocation(a.region_label, a.region.code, fen_to_wan(a.amount_fen), a.planned_beneficiaries,
-                            a.actual_beneficiaries, a.note)
+                            a.actual_beneficiaries, a.note, region_level=a.region.level)
             for a in project.allocations.select_related("region")
         ],
         expenditures=[

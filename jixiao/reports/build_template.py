@@ -459,7 +459,7 @@ def _allocation_block(b: TemplateBuilder) -> None:
     cols = widths(1.0, 2.4, 2.0, tag, 2.0, tag, tag, 2.0, tag, 1.8, align="cl")
     if_planned, if_actual, endif = "{%tc if allocations.has_planned %}", "{%tc if allocations.has_actual %}", "{%tc endif %}"
     table = b.table(cols, keep_together=True, rows=[
-        ["序号", "县（市）区", "下拨资金（万元）", if_planned, "计划受益人数（人）", endif,
+        ["序号", "{{ allocation_view.unit_label }}", "下拨资金（万元）", if_planned, "计划受益人数（人）", endif,
          if_actual, "实际受益人数（人）", endif, "备注"],
         ["{%tr for r in allocations.rows %}"],
         ["{{ r.no }}", "{{ r.region }}", "{{ r.amount }}", if_planned, "{{ r.planned }}", endif,
@@ -475,7 +475,7 @@ def _allocation_block(b: TemplateBuilder) -> None:
     merge(table, 4, 0, 4, 1)
     merge(table, 6, 0, 6, 1)
     merge(table, 6, 3, 6, 8)
-    b.picture("charts.allocation", "图2 各县（市）区资金分配情况（万元）")
+    b.picture("charts.allocation", "{{ allocation_view.chart_title }}")
     b.tag("{%p endif %}")
 
 

@@ -93,7 +93,7 @@ def level1_rate_chart(figures: dict) -> bytes:
 
 
 def allocation_chart(figures: dict) -> bytes | None:
-    """Horizontal bars in table order: amount allocated to each county (万元); None if none."""
+    """Horizontal bars in table order: amount allocated to each listed unit (county, township …, 万元); None if none."""
     rows = figures["allocations"]["rows"]
     if not rows:
         return None

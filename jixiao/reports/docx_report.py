@@ -21,6 +21,7 @@ from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 
 from jixiao.common.names import name_with_year
+from jixiao.scoring.figures import allocation_unit_of
 from jixiao.workbooks.schema import NARRATIVE_KEYS
 
 TEMPLATE_PATH = Path(__file__).resolve().parent / "templates" / "self_evaluation.docx"
@@ -111,8 +112,11 @@ def _target_rows(figures: dict) -> list[dict]:
 def _allocation_view(figures: dict) -> dict:
     alloc = figures["allocations"]
     span = int(alloc["has_planned"]) + int(alloc["has_actual"])
+    unit = allocation_unit_of(figures)
     return {
         "title": f"{project_full(figures)}资金分配及使用情况表",
+        "unit_label": unit,  # 县（市、区） / 街道（乡镇） / 村（社区）, as scoring.figures decided from the listed units
+        "chart_title": f"图2 各{unit}资金分配情况（万元）",
         "planned_label": "全年计划受益人数（人）",
         "show_completion": bool(alloc["total_planned"] and alloc["completion"] and span),
         "completion_span": span,  # the 任务完成率 label spans the beneficiary columns shown

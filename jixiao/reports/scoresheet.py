@@ -19,6 +19,7 @@ import xlsxwriter
 
 from jixiao.common.numbers import round_half_up
 from jixiao.common.safe_files import xlsx_workbook
+from jixiao.scoring.figures import allocation_unit_of
 
 SHEET_SUMMARY, SHEET_INDICATORS, SHEET_SURVEY, SHEET_FUNDS = "评分汇总", "指标评分", "满意度", "资金"
 PRINTED_NUMBER = re.compile(r"^-?\d+(?:\.(\d+))?(%?)$")
@@ -197,7 +198,7 @@ def _allocation_block(w: SheetWriter, ws, figures: dict, row: int) -> None:
     alloc = figures["allocations"]
     if not alloc["rows"]:
         return
-    columns = [("序号", "no"), ("县（市）区", "region"), ("下拨资金（万元）", "amount")]
+    columns = [("序号", "no"), (allocation_unit_of(figures), "region"), ("下拨资金（万元）", "amount")]
     if alloc["has_planned"]:
         columns.append(("计划受益人数（人）", "planned"))
     if alloc["has_actual"]:

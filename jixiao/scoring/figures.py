@@ -14,7 +14,7 @@ from fractions import Fraction
 from jixiao.common.names import name_with_year
 from jixiao.common.numbers import fmt_fixed, fmt_percent, fmt_plain, fmt_wan
 from jixiao.scoring.engine import EvaluationResult, Node
-from jixiao.scoring.inputs import RULE_LABELS
+from jixiao.scoring.inputs import ALLOCATION_UNIT_LABELS, RULE_LABELS, allocation_level, allocation_unit_label
 from jixiao.scoring.presets import OPTION_LABELS, OPTION_LETTERS
 
 LEVEL_NUMERALS = {1: "一", 2: "二", 3: "三", 4: "四", 5: "五", 6: "六"}
@@ -154,6 +154,9 @@ def _allocation_figures(result: EvaluationResult) -> dict:
     return {
         "rows": rows,
         "count": len(rows),
+        # what the listed units are (county / township / village) and what the report calls them
+        "level": allocation_level(p.allocations),
+        "unit_label": allocation_unit_label(p.allocations),
         "has_planned": any(a.planned_beneficiaries is not None for a in p.allocations),
         "has_actual": f.beneficiaries_actual is not None,
         "total_amount": fmt_wan(f.allocation_total),
@@ -242,7 +245,7 @@ def _sentences(result: EvaluationResult, fig: dict) -> dict:
     if alloc["rows"]:
         parts = "，".join(f"{r['region']}{r['amount']}万元" for r in alloc["rows"])
         s["allocation"] = (
-            f"{p.year}年共分配资金{alloc['total_amount']}万元，涉及{alloc['count']}个县（市、区），"
+            f"{p.year}年共分配资金{alloc['total_amount']}万元，涉及{alloc['count']}个{alloc['unit_label']}，"
             f"其中：{parts}。"
         )
     if alloc["total_actual"]:
@@ -310,6 +313,12 @@ def build_figures(result: EvaluationResult) -> dict:
     return fig
 
 
+def allocation_unit_of(fig: dict) -> str:
+    """What the allocation table's units are called in printed figures: 县（市、区）, 街道（乡镇） or 村（社区）
+    (figures stored before the label was printed allocated to counties)."""
+    return fig["allocations"].get("unit_label") or ALLOCATION_UNIT_LABELS["county"]
+
+
 def summary_from_figures(fig: dict) -> dict:
     """summary.json: the machine-readable face of the report, the same strings it prints."""
     keys = [
@@ -323,4 +332,4 @@ def summary_from_figures(fig: dict) -> dict:
     return out
 
 
-__all__ = ["build_figures", "summary_from_figures", "fmt_date"]
+__all__ = ["allocation_unit_of", "build_figures", "summary_from_figures", "fmt_date"]

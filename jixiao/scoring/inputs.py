@@ -20,6 +20,11 @@ TARGET_CATEGORIES = [
 ]
 TARGET_OPERATORS = ["≥", "≤", "=", "定性"]
 
+# What the report calls the units funds are allocated to, by their region level (功能区 are county-level).
+ALLOCATION_UNIT_LABELS = {"county": "县（市、区）", "zone": "县（市、区）", "township": "街道（乡镇）", "village": "村（社区）"}
+ALLOCATION_LEVEL_CLASS = {"province": "county", "city": "county", "county": "county", "zone": "county",
+                          "township": "township", "village": "village"}
+
 
 @dataclass
 class PolicyDocument:
@@ -45,6 +50,21 @@ class Allocation:
     planned_beneficiaries: int | None = None
     actual_beneficiaries: int | None = None
     note: str = ""
+    # The level of the resolved region (county, zone, township, village), filled with region_code by the reader
+    # and the database; derived from the code, so not part of what makes two allocations equal.
+    region_level: str = field(default="", compare=False)
+
+
+def allocation_level(allocations: list[Allocation]) -> str:
+    """The one level the report names the allocation units by: township or village when every listed unit is
+    one, else county (县级 units, functional zones, and allocations whose level is unknown)."""
+    levels = {ALLOCATION_LEVEL_CLASS.get(a.region_level, "county") for a in allocations}
+    return levels.pop() if len(levels) == 1 else "county"
+
+
+def allocation_unit_label(allocations: list[Allocation]) -> str:
+    """县（市、区）, 街道（乡镇） or 村（社区）: the header, chart title and sentences of the allocation table."""
+    return ALLOCATION_UNIT_LABELS[allocation_level(allocations)]
 
 
 @dataclass

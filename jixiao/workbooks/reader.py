@@ -36,6 +36,8 @@ from jixiao.common.limits import FileRefused, InputLimits, SheetLimit, check_xls
 from jixiao.common.problems import InputInvalid, InputUnreadable, Problem, problems_listed_limit
 from jixiao.regions.catalog import RegionEntry, resolve_region
 from jixiao.scoring.inputs import (
+    ALLOCATION_LEVEL_CLASS,
+    ALLOCATION_UNIT_LABELS,
     RULES,
     Allocation,
     Expenditure,
@@ -291,7 +293,8 @@ class _WorkbookReader:
                        text(r, "依据文号"), text(r, "备注"))
             for r in tables[SHEET_FUNDS]
         ]
-        allocations = self.read_allocations(tables[SHEET_ALLOCATIONS])
+        allocations = self.read_allocations(tables[SHEET_ALLOCATIONS], info.region,
+                                             owner_typed=bool(info.text("所属区划")))
         expenditures = self.read_expenditures(tables[SHEET_EXPENDITURES])
         targets = self.read_targets(tables[SHEET_TARGETS])
         indicators = self.read_indicators(tables[SHEET_INDICATORS])
@@ -398,20 +401,36 @@ class _WorkbookReader:
 
     # -- tables --
 
-    def read_allocations(self, rows: list[TableRow]) -> list[Allocation]:
+    def read_allocations(self, rows: list[TableRow], owner: RegionEntry | None, *,
+                         owner_typed: bool = False) -> list[Allocation]:
+        """A row's township or village must lie within the project's 所属区划 ``owner`` (a county project: its
+        townships or villages; a city project: townships of its counties; county-level units as before), and all
+        rows at one level, so the report can name them (县（市、区） / 街道（乡镇） / 村（社区）) and nothing is counted
+        twice (a county and its own township). An unknown 所属区划 is its own problem: rows are then not
+        checked against it."""
         allocations, codes = [], {}
+        first: tuple[int, str] | None = None  # the first accepted row and its level
         for r in rows:
             typed = r.cells["区划"]
             entry = self.region(SHEET_ALLOCATIONS, r.number, "区划", typed) if typed else None
-            if entry is not None and entry.level in ("township", "village"):  # funds go to county-level units
-                self.problem(SHEET_ALLOCATIONS, r.number, "区划", f"“{typed}”是乡镇/街道或村/社区（{entry.name}）："
-                             "资金分配到县（市、区）或功能区，请填写县（市、区）名称或6位区划代码")
+            if entry is not None and (why := _allocation_refused(typed, entry, owner, owner_typed)):
+                self.problem(SHEET_ALLOCATIONS, r.number, "区划", why)
                 entry = None
+            if entry is not None:
+                level = ALLOCATION_LEVEL_CLASS.get(entry.level, "county")
+                if first is None:
+                    first = (r.number, level)
+                elif level != first[1]:
+                    self.problem(SHEET_ALLOCATIONS, r.number, "区划",
+                                 f"“{typed}”是{ALLOCATION_UNIT_LABELS[level]}，第{first[0]}行是"
+                                 f"{ALLOCATION_UNIT_LABELS[first[1]]}：资金分配表各行须为同一层级的区划")
+                    entry = None
             codes[r.number] = entry.code if entry else None
             allocations.append(Allocation(
                 region_name=_region_name(typed or "", entry), region_code=codes[r.number] or "",
                 amount=r.cells["分配金额（万元）"], planned_beneficiaries=r.cells["计划受益人数"],
                 actual_beneficiaries=r.cells["实际受益人数"], note=r.cells["备注"] or "",
+                region_level=entry.level if entry else "",
             ))
         # Two spellings of one county (晋宁县 / 晋宁区 / 530115) are still the same county.
         self.duplicates(SHEET_ALLOCATIONS, rows, "区划", "区划", key=lambda r: codes[r.number])
@@ -625,6 +644,25 @@ class _WorkbookReader:
 def _has_data(rows: list[list] | None) -> bool:
     """Whether a sheet has anything below its header row."""
     return bool(rows) and any(not is_blank(value) for row in rows[1:] for value in row)
+
+
+def _allocation_refused(typed: str, entry: RegionEntry, owner: RegionEntry | None, owner_typed: bool) -> str:
+    """Why funds cannot be allocated to ``entry`` in a project of region ``owner`` ("" if they can). Both may be
+    catalog entries or Region rows: each has a level, a code and the path of codes from the root.
+
+    A 街道（乡镇） or 村（社区） must lie within the project's 所属区划. A county-level unit is accepted wherever it is,
+    as before townships could be listed: workbooks of county projects that list neighbouring counties still read."""
+    if entry.level not in ("township", "village"):
+        return ""
+    if owner is None:
+        if owner_typed:  # an unknown 所属区划 is reported on its own row
+            return ""
+        return (f"“{typed}”是乡镇/街道或村/社区（{entry.name}）：分配到街道（乡镇）或村（社区）时，"
+                "请在“项目信息”表填写项目的所属区划（如宜良县）")
+    if entry.path.startswith(owner.path):
+        return ""
+    return (f"“{typed}”（{entry.name}）不在项目所属区划“{owner.name}”内：资金分配的街道（乡镇）、村（社区）"
+            f"须是{owner.name}所辖的")
 
 
 def _region_name(typed: str, entry: RegionEntry | None) -> str:

@@ -79,12 +79,14 @@ SHEETS: tuple[Sheet, ...] = (
         Column("备注", "text", width=30),
     ), "按来源填写预算数与实际到位数，单位万元，最多6位小数（精确到分）。"),
     Sheet("资金分配", (
-        Column("区划", "text", True, help="县（市、区）名称或6位区划代码", width=18),
+        Column("区划", "text", True, help="项目所属区划内的县（市、区）、街道（乡镇）或村（社区）：名称或区划代码，"
+               "各行同一层级", width=18),
         Column("分配金额（万元）", "money", True),
         Column("计划受益人数", "int"),
         Column("实际受益人数", "int"),
         Column("备注", "text", width=30),
-    ), "对下资金分配到各县（市、区）的金额与受益人数。", required=False),
+    ), "对下资金分配到所属区划内各县（市、区）、各街道（乡镇）或各村（社区）的金额与受益人数；各行须为同一层级，"
+       "报告按所列层级称“县（市、区）”“街道（乡镇）”或“村（社区）”。", required=False),
     Sheet("支出", (
         Column("支出事项", "text", True, width=30),
         Column("金额（万元）", "money", True),

@@ -48,7 +48,7 @@ LEVEL1_HEADER = ["一级指标", "权重分", "得分", "扣分", "得分率"]
 SURVEY_HEADER_FIRST = "问卷题目及选项"
 ATTACHMENT_HEADER = ["编码", "指标名称", "权重分", "得分", "评分规则", "评分依据"]
 INTERVIEW_HEADER = ("序号", "访谈主题")
-ALLOCATION_HEADER = ("序号", "县（市）区")
+ALLOCATION_HEADER = ("序号", "县（市、区）")
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
@@ -155,10 +155,10 @@ def test_conclusion_sentence_with_score_and_grade(doc, figures):
 
 def test_allocation_table_with_totals_and_completion(doc):
     rows = find_table(doc, *ALLOCATION_HEADER)
-    assert rows[0] == ["序号", "县（市）区", "下拨资金（万元）", "实际受益人数（人）", "备注"]
+    assert rows[0] == ["序号", "县（市、区）", "下拨资金（万元）", "实际受益人数（人）", "备注"]
     assert rows[1] == ["1", "宜良县", "60", "600", ""]
     assert rows[2] == ["2", "富民县", "40", "420", ""]
-    assert rows[3] == ["合计", "合计", "100", "1020", ""]  # 合计 spans 序号 and 县（市）区
+    assert rows[3] == ["合计", "合计", "100", "1020", ""]  # 合计 spans 序号 and 县（市、区）
     assert rows[4] == ["全年计划受益人数（人）", "全年计划受益人数（人）", "1000", "任务完成率", "102.00%"]
 
 
@@ -166,7 +166,7 @@ def test_allocation_table_with_planned_column(tmp_path):
     allocations = [Allocation("宜良县", "530125", Decimal(60), 500, 600), Allocation("富民县", "530124", Decimal(40), 400, 420)]
     fig = figures_for(allocations=allocations)
     rows = find_table(Document(render_report(fig, tmp_path / "r.docx")), *ALLOCATION_HEADER)
-    assert rows[0] == ["序号", "县（市）区", "下拨资金（万元）", "计划受益人数（人）", "实际受益人数（人）", "备注"]
+    assert rows[0] == ["序号", "县（市、区）", "下拨资金（万元）", "计划受益人数（人）", "实际受益人数（人）", "备注"]
     assert rows[1] == ["1", "宜良县", "60", "500", "600", ""]
     assert rows[3] == ["合计", "合计", "100", "900", "1020", ""]
     # 任务完成率 spans both beneficiary columns; the rate sits under 备注.
@@ -555,7 +555,7 @@ def test_score_sheet_funds_equal_figures(sheets, figures):
     assert shows(values["预算资金"], funds["budget"]) and shows(values["资金到位率"], funds["arrival_rate"])
     assert shows(values["结转结余"], funds["balance"]) and shows(values["预算执行率"], funds["execution_rate"])
     header_at = next(i for i, row in enumerate(rows) if row[0] == "序号")
-    assert rows[header_at][:5] == ["序号", "县（市）区", "下拨资金（万元）", "实际受益人数（人）", "备注"]
+    assert rows[header_at][:5] == ["序号", "县（市、区）", "下拨资金（万元）", "实际受益人数（人）", "备注"]
     alloc = figures["allocations"]
     for row, r in zip(rows[header_at + 1:], alloc["rows"], strict=False):
         assert shows(row[0], str(r["no"])) and row[1] == r["region"]
