@@ -37,6 +37,10 @@ REGISTRY = Kind("registry", "残疾人证登记名册", (
     Column("status", "证件状态", False, ("状态", "status")),
     Column("cancel_reason", "注销原因", False, ("cancel_reason",)),
     Column("region_code", "户籍地区划代码", True, ("区划代码", "户籍地代码", "region_code")),
+    # where a benefit is paid (entitlement cycles' bank lists); masked like IDs wherever the system shows them
+    Column("bank_card", "银行卡号", False, ("银行账号", "银行卡", "bank_card")),
+    Column("social_card", "社保卡号", False, ("社会保障卡号", "社保卡", "social_card")),
+    Column("bank_name", "开户行", False, ("开户银行", "bank_name")),
 ))
 PENSION = Kind("pension", "城乡居民养老保险参保缴费名册", (
     _NAME, _ID,
@@ -69,6 +73,8 @@ ASSISTANCE = Kind("assistance", "低保、特困人员名册", (
     Column("start_date", "起始日期", True, ("开始日期", "start_date")),
     Column("end_date", "终止日期", False, ("结束日期", "end_date")),
     Column("monthly_amount", "月保障金额(元)", False, ("月保障金额", "月保障金额（元）", "monthly_amount")),
+    Column("care_grade", "照料护理等级", False, ("护理等级", "care_grade")),
+    Column("region_code", "户籍地区划代码", False, ("区划代码", "户籍地代码", "region_code")),
 ))
 DEATHS = Kind("deaths", "死亡人员名单", (
     _NAME, _ID,

@@ -502,5 +502,9 @@ def registry_table_for_comparison(*, user, region_code: str | None = None):
         columns["region_code"].append(code)
     n = len(columns["name"])
     table = {k: pa.array(v, type=pa.string()) for k, v in columns.items()}
+    from jixiao.comparison.kinds import REGISTRY
+
+    for column in REGISTRY.columns:  # the optional columns the database does not hold: empty
+        table.setdefault(column.key, pa.nulls(n, type=pa.string()))
     table["_row"] = pa.array(range(2, n + 2), type=pa.int64())
     return pa.table(table)
