@@ -86,8 +86,18 @@ MOVES = Kind("moves", "户籍迁出名单", (
     Column("to_code", "迁往地区划代码", True, ("迁入地区划代码", "迁往地代码", "to_code")),
 ))
 
-KINDS: dict[str, Kind] = {k.code: k for k in (REGISTRY, PENSION, SUBSIDY, MEDICAL, ASSISTANCE, DEATHS, MOVES)}
-ROSTER_KINDS = tuple(k for k in KINDS if k != "registry")
+# a list of named beneficiaries an office decided on (春节走访慰问, 临时救助 after review): what an entitlement cycle
+# of such a programme pays; not a department's roster, so not among the comparison's rosters
+BENEFICIARIES = Kind("beneficiaries", "发放名单", (
+    _NAME, _ID,
+    Column("amount", "金额(元)", False, ("金额", "金额（元）", "救助金额", "救助金额(元)", "慰问金额", "amount")),
+    Column("reason", "事由", False, ("救助事由", "reason")),
+    Column("region_code", "户籍地区划代码", False, ("区划代码", "户籍地代码", "region_code")),
+))
+
+KINDS: dict[str, Kind] = {k.code: k for k in (REGISTRY, PENSION, SUBSIDY, MEDICAL, ASSISTANCE, DEATHS, MOVES,
+                                              BENEFICIARIES)}
+ROSTER_KINDS = tuple(k for k in KINDS if k not in ("registry", "beneficiaries"))
 
 
 def header_key(text: str) -> str:

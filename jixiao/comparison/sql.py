@@ -34,17 +34,17 @@ OUTPUT_COLUMNS = ("kind", "kind_zh", "programme", "roster", "row", "id", "name",
                   "event_date")
 
 
-def _text(value: str) -> str:
+def sql_text(value: str) -> str:
     """A SQL string literal."""
     return "'" + str(value).replace("'", "''") + "'"
 
 
-def _texts(values) -> str:
-    return ", ".join(_text(v) for v in values)
+def sql_texts(values) -> str:
+    return ", ".join(sql_text(v) for v in values)
 
 
-def _money(value: Decimal) -> str:
-    return f"CAST({_text(str(value))} AS DECIMAL(18, 2))"
+def money_sql(value: Decimal) -> str:
+    return f"CAST({sql_text(str(value))} AS DECIMAL(18, 2))"
 
 
 # What a cell needs before it can be compared: a character of these (whitespace or a full-width form). Most cells
@@ -55,7 +55,7 @@ _SPECIAL_CLASS = "[" + WHITESPACE + FULL_WIDTH + "]"
 def clean_sql(column: str) -> str:
     """A cell as compared: full-width → half-width, every whitespace character removed, upper case."""
     value = f"COALESCE({column}, '')"
-    slow = (f"UPPER(REGEXP_REPLACE(TRANSLATE({value}, {_text(FULL_WIDTH)}, {_text(HALF_WIDTH)}),"
+    slow = (f"UPPER(REGEXP_REPLACE(TRANSLATE({value}, {sql_text(FULL_WIDTH)}, {sql_text(HALF_WIDTH)}),"
             f" '{_WS_CLASS}', '', 'g'))")
     return f"CASE WHEN REGEXP_MATCHES({value}, '{_SPECIAL_CLASS}') THEN {slow} ELSE UPPER({value}) END"
 
@@ -70,7 +70,7 @@ def trim_sql(column: str) -> str:
 def name_sql(column: str) -> str:
     """A name as compared (blocking for id_typo): full-width → half-width, no whitespace."""
     value = f"COALESCE({column}, '')"
-    slow = f"REGEXP_REPLACE(TRANSLATE({value}, {_text(FULL_WIDTH)}, {_text(HALF_WIDTH)}), '{_WS_CLASS}', '', 'g')"
+    slow = f"REGEXP_REPLACE(TRANSLATE({value}, {sql_text(FULL_WIDTH)}, {sql_text(HALF_WIDTH)}), '{_WS_CLASS}', '', 'g')"
     return f"CASE WHEN REGEXP_MATCHES({value}, '{_SPECIAL_CLASS}') THEN {slow} ELSE {value} END"
 
 
@@ -83,24 +83,24 @@ def _check_from_number(number: str) -> str:
     """The check digit of the 17-digit BIGINT ``number``: its digits by integer division (four times faster than
     seventeen SUBSTR and CAST). Give it a column, not an expression: the digits read it seventeen times."""
     total = " + ".join(f"(({number} // {10 ** (16 - i)}) % 10) * {w}" for i, w in enumerate(WEIGHTS))
-    return f"SUBSTR({_text(CHECK_CHARS)}, (({total}) % 11) + 1, 1)"
+    return f"SUBSTR({sql_text(CHECK_CHARS)}, (({total}) % 11) + 1, 1)"
 
 
 # Fast paths: most cells are already plain ("200", "2024", "2024-03-05"); a cast or one regex test tells them, and
 # gives what the full clean-up would give for them, so the clean-up runs only for the others.
 
-def _number_sql(column: str) -> str:
+def number_sql(column: str) -> str:
     """An amount cell as DECIMAL(18, 2): thousands separators and 元 ignored; NULL when not a number."""
     slow = f"TRY_CAST(REGEXP_REPLACE({clean_sql(column)}, '[,，元]', '', 'g') AS DECIMAL(18, 2))"
     return f"COALESCE(TRY_CAST({column} AS DECIMAL(18, 2)), {slow})"
 
 
-def _year_sql(column: str) -> str:
+def year_sql(column: str) -> str:
     slow = f"TRY_CAST(REGEXP_REPLACE({clean_sql(column)}, '年度?$', '', 'g') AS INTEGER)"
     return f"COALESCE(TRY_CAST({column} AS INTEGER), {slow})"
 
 
-def _date_sql(column: str) -> str:
+def date_sql(column: str) -> str:
     """A date cell as YYYY-MM-DD (2024-3-5, 2024/3/5, 2024.3.5, 2024年3月5日, 20240305); other text as written."""
     c = clean_sql(column)
     ymd = "^[0-9]{4}[-/.年][0-9]{1,2}[-/.月][0-9]{1,2}日?$"
@@ -114,7 +114,7 @@ def _date_sql(column: str) -> str:
             f"ELSE {trim_sql(column)} END")
 
 
-def _amount_text(column: str) -> str:
+def amount_text(column: str) -> str:
     """An amount for a sentence: 200 or 200.5 — no trailing zeros, the same on every engine."""
     return (f"CASE WHEN {column} = FLOOR({column}) THEN CAST(CAST({column} AS BIGINT) AS VARCHAR) "
             f"ELSE REGEXP_REPLACE(CAST({column} AS VARCHAR), '0$', '') END")
@@ -178,20 +178,20 @@ class Statement:
     sql: str
 
 
-def _level_sql(column: str) -> str:
+def level_sql(column: str) -> str:
     c = clean_sql(column)
     return (f"CASE WHEN {c} IN ('1', '一级', '一') THEN 1 WHEN {c} IN ('2', '二级', '二') THEN 2 "
             f"WHEN {c} IN ('3', '三级', '三') THEN 3 WHEN {c} IN ('4', '四级', '四') THEN 4 END")
 
 
-def _level_name_sql(column: str) -> str:
+def level_name_sql(column: str) -> str:
     return (f"CASE {column} WHEN 1 THEN '一级' WHEN 2 THEN '二级' WHEN 3 THEN '三级' WHEN 4 THEN '四级' "
             "ELSE '等级不详' END")
 
 
 def _finding(kind: str, *, programme: str = "''", roster: str = "''", row: str = "CAST(NULL AS BIGINT)",
              id_: str, name: str, region: str, suggestion: str = "''", note: str, event_date: str = "''") -> str:
-    return (f"SELECT {_text(kind)} AS kind, {_text(FINDING_KINDS[kind])} AS kind_zh, {programme} AS programme, "
+    return (f"SELECT {sql_text(kind)} AS kind, {sql_text(FINDING_KINDS[kind])} AS kind_zh, {programme} AS programme, "
             f"{roster} AS roster, {row} AS row, {id_} AS id, {name} AS name, {region} AS region_code, "
             f"{suggestion} AS suggestion, {note} AS note, {event_date} AS event_date")
 
@@ -204,20 +204,20 @@ def statements(rules: Rules, *, year: int, kinds: set[str], today: date) -> list
 
     # the registry's persons: one per valid ID (a second row is a duplicate_person finding, not a second person)
     out.append(Statement("persons", f"""
-SELECT nid, _row, {trim_sql("name")} AS name, {name_sql("name")} AS name_key, {_level_sql("level")} AS level,
+SELECT nid, _row, {trim_sql("name")} AS name, {name_sql("name")} AS name_key, {level_sql("level")} AS level,
   CASE WHEN {clean_sql("status")} IN ('', '有效') THEN '有效' ELSE {trim_sql("status")} END AS cert_status,
   {clean_sql("region_code")} AS region_code, {year} - CAST(SUBSTR(nid, 7, 4) AS INTEGER) AS age
 FROM (SELECT r.*, ROW_NUMBER() OVER (PARTITION BY nid ORDER BY _row) AS n FROM registry_ids r WHERE nid IS NOT NULL) x
 WHERE n = 1"""))
 
     parts: list[str] = []
-    ours = " OR ".join(f"dept LIKE {_text('%' + o + '%')}" for o in rules.ours)
+    ours = " OR ".join(f"dept LIKE {sql_text('%' + o + '%')}" for o in rules.ours)
     moved_digits = rules.same_region_digits
 
     if "deaths" in kinds:
         out.append(Statement("dead", f"""
 SELECT nid, _row, death_date FROM (
-  SELECT nid, _row, {_date_sql("death_date")} AS death_date,
+  SELECT nid, _row, {date_sql("death_date")} AS death_date,
     ROW_NUMBER() OVER (PARTITION BY nid ORDER BY _row) AS n
   FROM deaths_ids WHERE nid IS NOT NULL) x WHERE n = 1"""))
         parts.append(_finding(
@@ -229,7 +229,7 @@ SELECT nid, _row, death_date FROM (
     if "moves" in kinds:
         out.append(Statement("moved", f"""
 SELECT nid, _row, move_date, to_code, region_code FROM (
-  SELECT m.nid, m._row, {_date_sql("m.move_date")} AS move_date, {clean_sql("m.to_code")} AS to_code, p.region_code,
+  SELECT m.nid, m._row, {date_sql("m.move_date")} AS move_date, {clean_sql("m.to_code")} AS to_code, p.region_code,
     ROW_NUMBER() OVER (PARTITION BY m.nid ORDER BY m._row) AS n
   FROM moves_ids m JOIN persons p ON p.nid = m.nid
   WHERE m.nid IS NOT NULL
@@ -261,30 +261,30 @@ WHERE n = 1"""))
             ages.append(f"p.age >= {programme.age_min}")
         if programme.age_max is not None:
             ages.append(f"p.age <= {programme.age_max}")
-        eligible = " AND ".join([f"p.cert_status = {_text(programme.certificate_status)}",
+        eligible = " AND ".join([f"p.cert_status = {sql_text(programme.certificate_status)}",
                                  f"p.level IN ({', '.join(map(str, programme.levels))})", *ages])
         out.append(Statement(f"{code}_eligible", f"SELECT p.* FROM persons p WHERE {eligible}"))
         out.append(Statement(f"{code}_rows", f"""
 SELECT nid, _row, {trim_sql("status")} AS status FROM {roster}_ids
-WHERE nid IS NOT NULL AND {_year_sql("year")} = {year}"""))
+WHERE nid IS NOT NULL AND {year_sql("year")} = {year}"""))
         out.append(Statement(f"{code}_enrolled", f"""
 SELECT nid, MIN(_row) AS _row, MIN(status) AS status,
-  MAX(CASE WHEN status IN ({_texts(rules.paid)}) THEN 1 ELSE 0 END) AS paid
-FROM {code}_rows WHERE status IN ({_texts(rules.enrolled)}) GROUP BY nid"""))
+  MAX(CASE WHEN status IN ({sql_texts(rules.paid)}) THEN 1 ELSE 0 END) AS paid
+FROM {code}_rows WHERE status IN ({sql_texts(rules.enrolled)}) GROUP BY nid"""))
         roster_title = KINDS[roster].title
         parts.append(_finding(
-            "uninsured", programme=_text(code), roster="'registry'", row="p._row", id_="p.nid", name="p.name",
+            "uninsured", programme=sql_text(code), roster="'registry'", row="p._row", id_="p.nid", name="p.name",
             region="p.region_code",
-            note=f"{_level_name_sql('p.level')} || '、' || CAST(p.age AS VARCHAR) || '岁（{year}年），符合' || "
-                 f"{_text(programme.name)} || '条件；{year}年{roster_title}中没有参保记录（' || "
-                 f"{_text('或'.join(rules.enrolled))} || '）'")
+            note=f"{level_name_sql('p.level')} || '、' || CAST(p.age AS VARCHAR) || '岁（{year}年），符合' || "
+                 f"{sql_text(programme.name)} || '条件；{year}年{roster_title}中没有参保记录（' || "
+                 f"{sql_text('或'.join(rules.enrolled))} || '）'")
             + f" FROM {code}_eligible p LEFT JOIN {code}_enrolled e ON e.nid = p.nid LEFT JOIN gone g ON g.nid = p.nid"
               f" WHERE e.nid IS NULL AND g.nid IS NULL")
         parts.append(_finding(
-            "unpaid", programme=_text(code), roster=_text(roster), row="e._row", id_="p.nid", name="p.name",
+            "unpaid", programme=sql_text(code), roster=sql_text(roster), row="e._row", id_="p.nid", name="p.name",
             region="p.region_code",
             note=f"'{year}年参保状态为“' || e.status || '”（{roster_title}第' || CAST(e._row AS VARCHAR) || "
-                 f"'行），没有' || {_text('或'.join(rules.paid))} || '记录：先缴后补、不缴不补'")
+                 f"'行），没有' || {sql_text('或'.join(rules.paid))} || '记录：先缴后补、不缴不补'")
             + f" FROM {code}_eligible p JOIN {code}_enrolled e ON e.nid = p.nid LEFT JOIN gone g ON g.nid = p.nid"
               f" WHERE e.paid = 0 AND g.nid IS NULL")
         if code != "pension":
@@ -292,13 +292,13 @@ FROM {code}_rows WHERE status IN ({_texts(rules.enrolled)}) GROUP BY nid"""))
         # payments towards the person's pension contribution for the year: the pension roster's 代缴 and the
         # subsidy roster's rows whose 补助项目 names a pension insurance
         payments = [f"""SELECT nid, 'pension' AS roster, _row, {trim_sql("proxy_dept")} AS dept,
-  {_number_sql("proxy_amount")} AS amount FROM pension_ids
-WHERE nid IS NOT NULL AND {_year_sql("year")} = {year} AND {_number_sql("proxy_amount")} > 0"""]
+  {number_sql("proxy_amount")} AS amount FROM pension_ids
+WHERE nid IS NOT NULL AND {year_sql("year")} = {year} AND {number_sql("proxy_amount")} > 0"""]
         if "subsidy" in kinds:
-            items = " OR ".join(f"{trim_sql('item')} LIKE {_text('%' + i + '%')}" for i in programme.payment_item_contains)
+            items = " OR ".join(f"{trim_sql('item')} LIKE {sql_text('%' + i + '%')}" for i in programme.payment_item_contains)
             payments.append(f"""SELECT nid, 'subsidy' AS roster, _row, {trim_sql("dept")} AS dept,
-  {_number_sql("amount")} AS amount FROM subsidy_ids
-WHERE nid IS NOT NULL AND {_year_sql("year")} = {year} AND ({items}) AND {_number_sql("amount")} > 0""")
+  {number_sql("amount")} AS amount FROM subsidy_ids
+WHERE nid IS NOT NULL AND {year_sql("year")} = {year} AND ({items}) AND {number_sql("amount")} > 0""")
         out.append(Statement("pension_payments", "\nUNION ALL\n".join(payments)))
         out.append(Statement("pension_paid_ranked", f"""
 SELECT y.*, ROW_NUMBER() OVER (PARTITION BY nid ORDER BY amount DESC, roster, _row) AS n,
@@ -309,24 +309,24 @@ FROM pension_payments y"""))
 SELECT nid, roster, _row, dept, amount FROM (
   SELECT x.*, ROW_NUMBER() OVER (PARTITION BY nid ORDER BY amount DESC, roster, _row) AS k
   FROM pension_paid_ranked x WHERE ours = 0) z WHERE k = 1"""))
-        titles = ("CASE b.roster WHEN 'pension' THEN " + _text(KINDS["pension"].title) + " ELSE "
-                  + _text(KINDS["subsidy"].title) + " END")
+        titles = ("CASE b.roster WHEN 'pension' THEN " + sql_text(KINDS["pension"].title) + " ELSE "
+                  + sql_text(KINDS["subsidy"].title) + " END")
         parts.append(_finding(
             "covered_elsewhere", programme="'pension'", roster="b.roster", row="b._row", id_="p.nid", name="p.name",
             region="p.region_code",
             note=f"COALESCE(NULLIF(b.dept, ''), '（未填部门）') || '已支付{year}年养老保险缴费补助' || "
-                 f"{_amount_text('b.amount')} || '元（' || {titles} || '第' || CAST(b._row AS VARCHAR) || "
+                 f"{amount_text('b.amount')} || '元（' || {titles} || '第' || CAST(b._row AS VARCHAR) || "
                  f"'行），不低于本项目标准{_amount_plain(amount[0])}元：按就高原则，本项目不再补助'")
             + f" FROM pension_eligible p JOIN pension_other_best b ON b.nid = p.nid"
-              f" WHERE b.amount >= {_money(amount[0])}")
+              f" WHERE b.amount >= {money_sql(amount[0])}")
         titles1 = titles.replace("b.roster", "a.roster")
         titles2 = titles.replace("b.roster", "c.roster")
         parts.append(_finding(
             "double_paid", programme="'pension'", id_="p.nid", name="p.name", region="p.region_code",
             note=f"'{year}年有' || CAST(a.payments AS VARCHAR) || '笔养老保险缴费补助：' || "
-                 f"COALESCE(NULLIF(a.dept, ''), '（未填部门）') || {_amount_text('a.amount')} || '元（' || {titles1} || "
+                 f"COALESCE(NULLIF(a.dept, ''), '（未填部门）') || {amount_text('a.amount')} || '元（' || {titles1} || "
                  f"'第' || CAST(a._row AS VARCHAR) || '行）、' || COALESCE(NULLIF(c.dept, ''), '（未填部门）') || "
-                 f"{_amount_text('c.amount')} || '元（' || {titles2} || '第' || CAST(c._row AS VARCHAR) || '行）' || "
+                 f"{amount_text('c.amount')} || '元（' || {titles2} || '第' || CAST(c._row AS VARCHAR) || '行）' || "
                  f"CASE WHEN a.payments > 2 THEN '等' ELSE '' END")
             + " FROM persons p JOIN pension_paid_ranked a ON a.nid = p.nid AND a.n = 1"
               " JOIN pension_paid_ranked c ON c.nid = p.nid AND c.n = 2")
@@ -335,7 +335,7 @@ SELECT nid, roster, _row, dept, amount FROM (
     for kind in (k for k in KINDS if k in kinds):
         region = clean_sql("region_code") if kind == "registry" else "''"
         parts.append(_finding(
-            "invalid_id", roster=_text(kind), row="_row", id_=trim_sql("id_raw"), name=trim_sql("name"), region=region,
+            "invalid_id", roster=sql_text(kind), row="_row", id_=trim_sql("id_raw"), name=trim_sql("name"), region=region,
             note="id_problem") + f" FROM {kind}_ids WHERE nid IS NULL")
         keys = [("nid", "nid"), *((f"k{i}", _key_sql(k, "")) for i, k in enumerate(rules.duplicate_keys[kind]))]
         described = "、".join(["身份证号", *(KINDS[kind].column(k).header for k in rules.duplicate_keys[kind])])
@@ -347,7 +347,7 @@ GROUP BY {', '.join(key_exprs)} HAVING COUNT(*) > 1"""))
         joined = " AND ".join(f"r.{n} = " + ("t.nid" if n == "nid" else _key_sql(key, "t"))
                               for (n, _), key in zip(keys, ("nid", *rules.duplicate_keys[kind]), strict=True))
         parts.append(_finding(
-            "duplicate_person", roster=_text(kind), row="t._row", id_="t.nid", name=trim_sql("t.name"),
+            "duplicate_person", roster=sql_text(kind), row="t._row", id_="t.nid", name=trim_sql("t.name"),
             region=clean_sql("t.region_code") if kind == "registry" else "''",
             note=f"'与第' || CAST(r.first_row AS VARCHAR) || '行重复（{described}相同）'")
             + f" FROM (SELECT * FROM {kind}_ids WHERE nid IN (SELECT nid FROM {kind}_repeated)) t"
@@ -357,7 +357,7 @@ GROUP BY {', '.join(key_exprs)} HAVING COUNT(*) > 1"""))
     rosters = [k for k in KINDS if k in kinds and k != "registry"]
     if rosters:
         candidates = "\nUNION ALL\n".join(
-            f"SELECT {_text(k)} AS roster, r._row, r.id_raw, r.id_c18, r.name, {name_sql('r.name')} AS name_key"
+            f"SELECT {sql_text(k)} AS roster, r._row, r.id_raw, r.id_c18, r.name, {name_sql('r.name')} AS name_key"
             f" FROM {k}_ids r LEFT JOIN persons p ON p.nid = r.nid WHERE r.id_c18 IS NOT NULL AND p.nid IS NULL"
             for k in rosters)
         out.append(Statement("typo_candidates", candidates))
@@ -390,7 +390,7 @@ WHERE differs = 1 OR (differs = 2 AND swapped = 1)"""))
             + " FROM typo_pairs WHERE matches = 1")
 
     out.append(Statement("findings_unsorted", "\nUNION ALL\n".join(parts)))
-    order = "CASE kind " + " ".join(f"WHEN {_text(k)} THEN {i}" for i, k in enumerate(FINDING_KINDS)) + " END"
+    order = "CASE kind " + " ".join(f"WHEN {sql_text(k)} THEN {i}" for i, k in enumerate(FINDING_KINDS)) + " END"
     out.append(Statement("findings", f"""
 SELECT {', '.join(OUTPUT_COLUMNS)} FROM findings_unsorted
 ORDER BY {order}, programme, region_code, id, roster, row"""))
@@ -404,7 +404,7 @@ def _amount_plain(value: Decimal) -> str:
 def _key_sql(key: str, table: str) -> str:
     column = f"{table}.{key}" if table else key
     if key == "year":
-        return _year_sql(column)
+        return year_sql(column)
     if key.endswith("_date"):
-        return _date_sql(column)
+        return date_sql(column)
     return clean_sql(column)

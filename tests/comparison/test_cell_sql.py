@@ -4,7 +4,7 @@
 import duckdb
 import pytest
 
-from jixiao.comparison.sql import _date_sql, _number_sql, _year_sql, clean_sql, trim_sql
+from jixiao.comparison.sql import clean_sql, date_sql, number_sql, trim_sql, year_sql
 
 CELLS = ["2024", " 2024", "2024 ", "２０２４", "2024年", "2024年度", "2,024", "2024.0", "+2024", "-1", "", None, "abc",
          "1e3", "200元", "1,200.50", "１２０", "200 ", "0x10", "2_024", "12.345", "2024-03-05", "2024-3-5", "20240305",
@@ -31,7 +31,7 @@ def full_date(c: str) -> str:
             f"ELSE {trim_sql(c)} END")
 
 
-@pytest.mark.parametrize(("fast", "full"), [(_number_sql, full_number), (_year_sql, full_year), (_date_sql, full_date)],
+@pytest.mark.parametrize(("fast", "full"), [(number_sql, full_number), (year_sql, full_year), (date_sql, full_date)],
                          ids=["number", "year", "date"])
 def test_fast_path_equals_the_full_clean_up(fast, full):
     con = duckdb.connect()
