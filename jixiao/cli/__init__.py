@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import argparse
 
-from jixiao.cli import accounts, audit, compare, evaluation, jobs, regions, registry, synth, system
+from jixiao.cli import accounts, audit, compare, cycle, evaluation, jobs, regions, registry, synth, system
 from jixiao.common.private import use_private_umask
 
 # Each module adds its sub-commands; the order is the order of `jixiao --help`.
-COMMAND_GROUPS = (evaluation, system, jobs, accounts, synth, registry, compare, regions, audit)
+COMMAND_GROUPS = (evaluation, system, jobs, accounts, synth, registry, compare, cycle, regions, audit)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -95,9 +95,19 @@ BENEFICIARIES = Kind("beneficiaries", "发放名单", (
     Column("region_code", "户籍地区划代码", False, ("区划代码", "户籍地代码", "region_code")),
 ))
 
+# the bank's answer to a payment list (回盘): each payment paid or failed, with the reason
+BANK_RETURN = Kind("bank_return", "银行回盘文件", (
+    _NAME, _ID,
+    Column("amount", "金额(元)", True, ("金额", "金额（元）", "发放金额", "发放金额(元)", "amount")),
+    Column("result", "处理结果", True, ("结果", "发放结果", "状态", "result")),
+    Column("failure_reason", "失败原因", False, ("原因", "备注", "failure_reason")),
+    Column("account", "账号", False, ("银行卡号", "卡号", "社保卡号", "account")),
+))
+
 KINDS: dict[str, Kind] = {k.code: k for k in (REGISTRY, PENSION, SUBSIDY, MEDICAL, ASSISTANCE, DEATHS, MOVES,
-                                              BENEFICIARIES)}
-ROSTER_KINDS = tuple(k for k in KINDS if k not in ("registry", "beneficiaries"))
+                                              BENEFICIARIES, BANK_RETURN)}
+# the departments' rosters the comparison reads (not the office's own lists and the bank's answers)
+ROSTER_KINDS = tuple(k for k in KINDS if k not in ("registry", "beneficiaries", "bank_return"))
 
 
 def header_key(text: str) -> str:

@@ -70,7 +70,7 @@ def write_xlsx(con, target: Path) -> dict[str, int]:
         reader = con.execute(f"SELECT x FROM findings_xml {where} {order_by} LIMIT {EXCEL_MAX_DATA_ROWS}") \
             .to_arrow_reader(50_000)
         for batch in reader:
-            yield _utf8_values(batch.column(0))
+            yield utf8_values(batch.column(0))
 
     xlsx_write_rows(target, [(title, [HEADERS[k] for k in order], [widths[k] for k in order], chunks(where, order_by))
                              for title, where, order_by in queries])
@@ -78,7 +78,7 @@ def write_xlsx(con, target: Path) -> dict[str, int]:
     return left_out
 
 
-def _utf8_values(array):
+def utf8_values(array):
     """The UTF-8 bytes of a text array's values one after another (no NULLs): the slice of its data buffer between
     the first and the last offset — the rows joined without making a Python string per row."""
     import numpy as np

@@ -13,7 +13,7 @@ import copy
 import hashlib
 import json
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -106,6 +106,7 @@ class Programme:
     requires_assistance: tuple[str, ...] = ()
     categories: tuple[str, ...] = ()
     requires_registry: bool = False
+    roster_amount: bool = False  # the roster's own monthly amount, where given, before the standard (低保)
 
 
 @dataclass(frozen=True)
@@ -270,7 +271,8 @@ def _programme(code: str, raw: dict) -> Programme:
         population=tuple(population), parameters=parameters,
         payment_item_contains=tuple(raw.get("payment_item_contains", ())),
         requires_assistance=tuple(raw.get("requires_assistance", ())),
-        categories=tuple(raw.get("categories", ())), requires_registry=bool(raw.get("requires_registry", False)))
+        categories=tuple(raw.get("categories", ())), requires_registry=bool(raw.get("requires_registry", False)),
+        roster_amount=bool(raw.get("roster_amount", False)))
 
 
 def rulebook_from_dict(raw: dict) -> RuleBook:
