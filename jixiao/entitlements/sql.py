@@ -133,13 +133,13 @@ SELECT CAST(NULL AS VARCHAR) AS nid, CAST(NULL AS BIGINT) AS _row, CAST(NULL AS 
   CAST(NULL AS VARCHAR) AS region_code, CAST(NULL AS INTEGER) AS age, CAST(NULL AS VARCHAR) AS bank_card,
   CAST(NULL AS VARCHAR) AS social_card, CAST(NULL AS VARCHAR) AS bank_name WHERE 1 = 0"""))
 
-    # the dead (before the period ends: a person who died during a month is paid for that month) and the moved
-    # (out of the county before the period ends)
+    # the dead and the moved out of the county before the period begins ("自死亡（迁出）次月起停发": the month or
+    # year of the event is still paid); an event without a readable date counts as before
     if "deaths" in kinds:
         out.append(Statement("dead", f"""
 SELECT nid, MIN(death_date) AS death_date, MIN(_row) AS _row FROM (
   SELECT nid, _row, {date_sql("death_date")} AS death_date FROM deaths_ids WHERE nid IS NOT NULL) d
-WHERE death_date = '' OR death_date <= '{last.isoformat()}' OR NOT REGEXP_MATCHES(death_date, '^[0-9]{{4}}-')
+WHERE death_date = '' OR death_date < '{first.isoformat()}' OR NOT REGEXP_MATCHES(death_date, '^[0-9]{{4}}-')
 GROUP BY nid"""))
     else:
         out.append(Statement("dead", "SELECT CAST(NULL AS VARCHAR) AS nid, CAST(NULL AS VARCHAR) AS death_date, "
@@ -340,13 +340,13 @@ def _monthly_assistance(resolved: Resolved, *, kinds: set[str], first: date, las
 SELECT * FROM (
   SELECT a.*, ROW_NUMBER() OVER (PARTITION BY COALESCE(nid, 'row' || CAST(_row AS VARCHAR))
                                  ORDER BY active DESC, start_date DESC, _row) AS k
-  FROM (SELECT nid, _row, {trim_sql("id_raw")} AS id_written, {trim_sql("name")} AS name,
-          {trim_sql("category")} AS category, start_date, end_date, {number_sql("monthly_amount")} AS monthly,
-          TRY_CAST({clean_sql("care_grade")} AS INTEGER) AS care_grade,
-          NULLIF({clean_sql("region_code")}, '') AS region_code,
-          CASE WHEN {_active_sql(first, last)} THEN 1 ELSE 0 END AS active
-        FROM (SELECT t.*, {date_sql("start_date")} AS start_date, {date_sql("end_date")} AS end_date
-              FROM assistance_ids t) r) a
+  FROM (SELECT r.*, CASE WHEN {_active_sql(first, last)} THEN 1 ELSE 0 END AS active
+        FROM (SELECT nid, _row, {trim_sql("id_raw")} AS id_written, {trim_sql("name")} AS name,
+                {trim_sql("category")} AS category, {date_sql("start_date")} AS start_date,
+                {date_sql("end_date")} AS end_date, {number_sql("monthly_amount")} AS monthly,
+                TRY_CAST({clean_sql("care_grade")} AS INTEGER) AS care_grade,
+                NULLIF({clean_sql("region_code")}, '') AS region_code
+              FROM assistance_ids) r) a
   WHERE category IN ({sql_texts(categories)})) x WHERE k = 1""")]
     region = "COALESCE(s.region_code, p.region_code, '')"
     roster_amount = programme.roster_amount
