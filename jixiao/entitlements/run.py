@@ -9,6 +9,7 @@ replayed (``jixiao cycle replay``)."""
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 import tempfile
 import time
@@ -167,25 +168,32 @@ def _names_table(names: dict[str, str]):
 
 
 def _execute(con, steps, inputs: dict[str, InputFile], progress) -> None:
-    """Every statement as a table (a file's ID checks computed once), each dropped after its last reader."""
+    """Every statement as a table, each dropped after its last reader. A file's ID checks read by one statement
+    only stay a view (computed once all the same, without writing every column of the file a second time); the
+    file itself is then checked and counted from its own view."""
     import duckdb
 
     done_with = engine_duckdb.tables_done_with(steps, keep=("entitlements",))
+    readers = {step.name: sum(1 for later in steps if re.search(rf"\b{step.name}\b", later.sql)) for step in steps}
+    views = set()
     for i, step in enumerate(steps, start=1):
-        spec = inputs.get(step.name.removesuffix("_ids")) if step.name.endswith("_ids") else None
+        kind = step.name.removesuffix("_ids") if step.name.endswith("_ids") else None
+        spec = inputs.get(kind) if kind else None
+        as_view = spec is not None and readers[step.name] <= 1
         try:
-            con.execute(f"CREATE OR REPLACE TEMP TABLE {step.name} AS {step.sql}")
+            con.execute(f"CREATE OR REPLACE TEMP {'VIEW' if as_view else 'TABLE'} {step.name} AS {step.sql}")
+            if spec is not None:
+                engine_duckdb.input_checked(con, spec, view=kind if as_view else None)
         except duckdb.Error as exc:
             if spec is None:
                 raise
             raise InputUnusable(f"无法读取{spec.label}：{str(exc).splitlines()[0][:300]}") from None
-        if spec is not None:
-            engine_duckdb.input_checked(con, spec)
+        if as_view:
+            views.add(step.name)
         for name in done_with.get(i - 1, ()):
-            con.execute(f"DROP TABLE {name}")
+            con.execute(f"DROP {'VIEW' if name in views else 'TABLE'} {name}")
         if progress:
             progress(i, len(steps), step.name)
-
 
 def _freeze(folder: Path, *, inputs: dict[str, InputFile], book: RuleBook, summary: dict,
             county_names_used: dict[str, str]) -> None:

@@ -25,6 +25,7 @@ from jixiao.comparison.sql import (
     trim_sql,
     year_sql,
 )
+from jixiao.comparison.kinds import KINDS
 from jixiao.entitlements.parameters import Condition, DatedValue, Resolved
 
 REASONS = {
@@ -113,7 +114,11 @@ def _reason(code_sql: str) -> str:
 def statements(resolved: Resolved, *, kinds: set[str], today: date) -> list[Statement]:
     """The statements of one cycle over the file kinds given."""
     programme = resolved.programme
-    out: list[Statement] = [Statement(f"{k}_ids", ids_view(k, today)) for k in sorted(kinds)]
+    # each file's rows with the ID as checked, carrying only the file's own columns and the normalised ID (the
+    # checks' working columns would double what is written)
+    out: list[Statement] = [
+        Statement(f"{k}_ids", f"SELECT {', '.join(c.key for c in KINDS[k].columns)}, _row, nid "
+                              f"FROM ({ids_view(k, today)}) v") for k in sorted(kinds)]
     first, last = _period(resolved)
     year = resolved.year
 
