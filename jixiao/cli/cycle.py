@@ -100,6 +100,50 @@ def cmd_replay(args) -> int:
     return 1
 
 
+def cmd_allocation(args) -> int:
+    """The cycle's per-county totals into a project workbook's 资金分配 sheet (a new workbook; the old is kept)."""
+    import json
+
+    from jixiao.common.problems import InputInvalid, InputUnreadable
+    from jixiao.workbooks.from_cycle import CycleUnusable, project_with_cycle
+    from jixiao.workbooks.reader import read_workbook
+    from jixiao.workbooks.writer import write_workbook
+
+    source = Path(args.cycle)
+    summary_path = source / "summary.json" if source.is_dir() else source
+    out = Path(args.out)
+    try:
+        summary = json.loads(summary_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        print(f"无法读取批次汇总 {summary_path}：{exc}", file=sys.stderr)
+        return 2
+    if not Path(args.workbook).is_file():
+        print(f"找不到工作簿文件：{args.workbook}", file=sys.stderr)
+        return 2
+    if out.resolve() == Path(args.workbook).resolve():
+        print("--out 不能与 --workbook 相同：另存为新的工作簿", file=sys.stderr)
+        return 2
+    try:
+        project = project_with_cycle(read_workbook(args.workbook), summary, share=args.share)
+    except InputUnreadable as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return 2
+    except InputInvalid as exc:
+        from jixiao.cli.common import print_problems
+
+        print_problems(exc)
+        return 1
+    except CycleUnusable as exc:
+        print(f"无法生成资金分配表：{exc}", file=sys.stderr)
+        return 2
+    write_workbook(out, project)
+    total = sum(a.amount for a in project.allocations)
+    persons = sum(a.actual_beneficiaries or 0 for a in project.allocations)
+    print(f"资金分配表已按批次写入 {out}：{len(project.allocations)} 个县（市、区），合计 {total} 万元，实际受益 {persons} 人")
+    return 0
+
+
 def register(sub) -> None:
     from jixiao.entitlements.parameters import PROGRAMME_CODES
 
@@ -122,3 +166,10 @@ def register(sub) -> None:
     replay.add_argument("frozen", help="冻结的批次文件夹（cycle run --freeze 的结果文件夹或其中的 frozen）")
     replay.add_argument("--out", required=True, help="重算结果写到这里")
     replay.set_defaults(func=cmd_replay)
+    alloc = actions.add_parser("allocation", help="把批次的按县合计写入项目工作簿的“资金分配”表（另存为新工作簿）")
+    alloc.add_argument("cycle", help="批次结果文件夹（含 summary.json）或 summary.json")
+    alloc.add_argument("--workbook", required=True, help="项目工作簿（.xlsx）")
+    alloc.add_argument("--out", required=True, help="写出的新工作簿")
+    alloc.add_argument("--share", choices=["city", "county", "total"], default="city",
+                       help="分配金额取市级承担（默认，市对县的转移支付）、县级承担或应发合计")
+    alloc.set_defaults(func=cmd_allocation)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from jixiao.comparison.kinds import KINDS
 from jixiao.comparison.sql import (
     amount_text,
     clean_sql,
@@ -25,7 +26,6 @@ from jixiao.comparison.sql import (
     trim_sql,
     year_sql,
 )
-from jixiao.comparison.kinds import KINDS
 from jixiao.entitlements.parameters import Condition, DatedValue, Resolved
 
 REASONS = {
