@@ -179,7 +179,8 @@ def _execute(con, steps, inputs: dict[str, InputFile], progress) -> None:
     for i, step in enumerate(steps, start=1):
         kind = step.name.removesuffix("_ids") if step.name.endswith("_ids") else None
         spec = inputs.get(kind) if kind else None
-        as_view = spec is not None and readers[step.name] <= 1
+        # (a CSV is read whole again by its checks: it is materialised)
+        as_view = spec is not None and spec.format != "csv" and readers[step.name] <= 1
         try:
             con.execute(f"CREATE OR REPLACE TEMP {'VIEW' if as_view else 'TABLE'} {step.name} AS {step.sql}")
             if spec is not None:

@@ -212,22 +212,25 @@ def _pension(resolved: Resolved, *, kinds: set[str], first: date, last: date) ->
     population = " AND ".join(_condition_sql(resolved, c) for c in programme.population) or "TRUE"
     enrolled = ("参保缴费", "参保未缴费")
     out = [Statement("eligible", f"SELECT p.* FROM persons p WHERE {population}")]
+    # the pension roster's rows of the year for the persons considered, their cells parsed once for both readers
+    out.append(Statement("pension_year", f"""
+SELECT nid, _row, {trim_sql("status")} AS status, {number_sql("personal_amount")} AS personal,
+  {trim_sql("proxy_dept")} AS dept, {number_sql("proxy_amount")} AS proxy
+FROM pension_ids WHERE nid IN (SELECT nid FROM eligible) AND {year_sql("year")} = {year}"""))
     out.append(Statement("contributions", f"""
 SELECT nid, MIN(_row) AS _row,
   MAX(CASE WHEN status IN ({sql_texts(enrolled)}) THEN 1 ELSE 0 END) AS enrolled,
   MAX(CASE WHEN status = '参保缴费' AND personal > 0 THEN personal END) AS personal
-FROM (SELECT nid, _row, {trim_sql("status")} AS status, {number_sql("personal_amount")} AS personal
-      FROM pension_ids WHERE nid IS NOT NULL AND {year_sql("year")} = {year}) r
-GROUP BY nid"""))
+FROM pension_year GROUP BY nid"""))
     ours = " OR ".join(f"dept LIKE {sql_text('%' + o + '%')}" for o in OURS)
-    payments = [f"""SELECT nid, '养老保险参保缴费名册' AS title, _row, {trim_sql("proxy_dept")} AS dept,
-  {number_sql("proxy_amount")} AS amount FROM pension_ids
-WHERE nid IS NOT NULL AND {year_sql("year")} = {year} AND {number_sql("proxy_amount")} > 0"""]
+    payments = ["""SELECT nid, '养老保险参保缴费名册' AS title, _row, dept, proxy AS amount FROM pension_year
+WHERE proxy > 0"""]
     if "subsidy" in kinds and programme.payment_item_contains:
         items = " OR ".join(f"{trim_sql('item')} LIKE {sql_text('%' + i + '%')}" for i in programme.payment_item_contains)
         payments.append(f"""SELECT nid, '其他部门缴费补助发放名册' AS title, _row, {trim_sql("dept")} AS dept,
   {number_sql("amount")} AS amount FROM subsidy_ids
-WHERE nid IS NOT NULL AND {year_sql("year")} = {year} AND ({items}) AND {number_sql("amount")} > 0""")
+WHERE nid IN (SELECT nid FROM eligible) AND {year_sql("year")} = {year} AND ({items})
+  AND {number_sql("amount")} > 0""")
     out.append(Statement("other_payments", f"""
 SELECT nid, title, _row, dept, amount FROM (
   SELECT y.*, ROW_NUMBER() OVER (PARTITION BY nid ORDER BY amount DESC, title, _row) AS k
