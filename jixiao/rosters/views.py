@@ -208,6 +208,18 @@ def _after_write(request, finding, **extra):
     return render(request, template, _finding_context(request, finding, **extra), status=status)
 
 
+def _finding_write(request, finding, write, **form):
+    """Run one service ``write()`` on a finding: 403 when the user may not, the panel with the service's message
+    when it refuses, the updated finding when it is done."""
+    try:
+        write()
+    except services.RostersDenied as exc:
+        return _forbidden(request, str(exc))
+    except services.RosterInvalid as exc:
+        return _after_write(request, finding, error=str(exc), **form)
+    return _after_write(request, finding)
+
+
 @login_required
 @require_POST
 def finding_status(request, pk: int):
@@ -215,14 +227,9 @@ def finding_status(request, pk: int):
     form = FindingStatusForm(request.POST)
     if not form.is_valid():
         return _after_write(request, finding, status_form=form, error="请选择核实状态")
-    try:
-        services.finding_status_set(actor=request.user, finding=finding, status=form.cleaned_data["status"],
-                                    note=form.cleaned_data["note"])
-    except services.RostersDenied as exc:
-        return _forbidden(request, str(exc))
-    except services.RosterInvalid as exc:
-        return _after_write(request, finding, status_form=form, error=str(exc))
-    return _after_write(request, finding)
+    return _finding_write(request, finding, lambda: services.finding_status_set(
+        actor=request.user, finding=finding, status=form.cleaned_data["status"], note=form.cleaned_data["note"]),
+        status_form=form)
 
 
 @login_required
@@ -235,13 +242,8 @@ def finding_assign(request, pk: int):
         assignee = get_user_model().objects.filter(pk=int(raw) if raw.isdigit() else 0).first()
         if assignee is None:
             return _after_write(request, finding, error="没有这个用户")
-    try:
-        services.finding_assign(actor=request.user, finding=finding, assignee=assignee)
-    except services.RostersDenied as exc:
-        return _forbidden(request, str(exc))
-    except services.RosterInvalid as exc:
-        return _after_write(request, finding, error=str(exc))
-    return _after_write(request, finding)
+    return _finding_write(request, finding,
+                          lambda: services.finding_assign(actor=request.user, finding=finding, assignee=assignee))
 
 
 @login_required
@@ -251,14 +253,9 @@ def finding_cancel_certificate(request, pk: int):
     form = CertificateCancelForm(request.POST)
     if not form.is_valid():
         return _after_write(request, finding, cancel_form=form, error="注销日期格式应为 YYYY-MM-DD")
-    try:
-        services.finding_certificate_cancel(actor=request.user, finding=finding, on=form.cleaned_data["on"],
-                                            note=form.cleaned_data["note"])
-    except services.RostersDenied as exc:
-        return _forbidden(request, str(exc))
-    except services.RosterInvalid as exc:
-        return _after_write(request, finding, cancel_form=form, error=str(exc))
-    return _after_write(request, finding)
+    return _finding_write(request, finding, lambda: services.finding_certificate_cancel(
+        actor=request.user, finding=finding, on=form.cleaned_data["on"], note=form.cleaned_data["note"]),
+        cancel_form=form)
 
 
 @login_required
