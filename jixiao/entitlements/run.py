@@ -131,6 +131,10 @@ def cycle_run(*, programme: str, year: int, month: int | None = None, registry: 
                   for key in ("amount_yuan", "city_yuan", "county_yuan")}
         totals["persons"] = sum(c["persons"] for c in counties)
         totals["considered"] = sum(c["considered"] for c in counties)
+        # persons whose 户籍地 is unknown (a 低保 roster row without a region, not in the registry): in the totals,
+        # not a county
+        unknown = next((c for c in counties if not c["code"]), None)
+        counties = [c for c in counties if c["code"]]
         summary = {
             "programme": programme, "programme_name": spec.name, "year": year,
             **({"month": month} if month else {}), "period": period, "run_date": today.isoformat(),
@@ -138,6 +142,7 @@ def cycle_run(*, programme: str, year: int, month: int | None = None, registry: 
             "rules": {**book.record(), "policy": list(spec.policy), **resolved.record()},
             "inputs": [s.record() for s in inputs.values()],
             "counties": counties, "totals": totals,
+            **({"region_unknown": {k: v for k, v in unknown.items() if k not in ("code", "name")}} if unknown else {}),
             "reasons": {k: {"label": REASONS[k], "persons": n} for k, n in reasons.items()},
             "outside_region": outside,
             "payment_lists": lists,

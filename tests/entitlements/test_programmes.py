@@ -69,8 +69,12 @@ def test_dibao_roster_amount_else_the_standard_of_its_year_and_county(tmp_path):
             assistance(dead, "城市低保", "2018-05-01", region=CHENGGONG + "001001"),
             assistance("53011419800101123", "城市低保", "2018-05-01")]
     deaths = [{"姓名": "某", "身份证号": dead, "死亡日期": "2019-01-15"}]
-    _, y2019 = cycle(tmp_path / "2019", "dibao", year=2019, month=3, assistance=rows, deaths=deaths)
+    result, y2019 = cycle(tmp_path / "2019", "dibao", year=2019, month=3, assistance=rows, deaths=deaths)
     assert amount(y2019[with_amount]) == 412
+    # no region on the roster and not in the registry: in the totals, not a county
+    assert result.summary["region_unknown"]["amount_yuan"] == 412
+    assert all(len(c["code"]) == 6 for c in result.summary["counties"])
+    assert result.summary["totals"]["amount_yuan"] == 412 + 630 + 590
     assert amount(y2019[standard]) == 630  # 昆民联发[2019]6号 for 呈贡区 from 2019
     assert y2019[other_county]["原因代码"] == "no_standard"
     assert y2019[inactive]["原因代码"] == "not_active"
