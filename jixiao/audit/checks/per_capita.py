@@ -38,15 +38,14 @@ _YEAR = re.compile(r"(?<!\d)(\d{4})\s*年")
 
 
 def check(ctx) -> list:
-    tables = [view for view in ctx.views if _columns(view) is not None]
+    tables = [(view, columns) for view in ctx.views if (columns := _columns(view)) is not None]
     if not tables:
         return []
     book = rulebook_load()
     title = _title(ctx)
     text = "\n".join(p.text for p in ctx.paragraphs)
     out = []
-    for view in tables:
-        region_col, amount_col, people_col, unit = _columns(view)
+    for view, (region_col, amount_col, people_col, unit) in tables:
         programme = allocation_programme(f"{view.table.caption}\n{title}", documents=[text], book=book)
         if programme is None:
             continue
