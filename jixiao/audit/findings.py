@@ -19,10 +19,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-KINDS = ("sum", "derived", "rate", "grade", "count", "consistency", "reference", "unit", "date")
+KINDS = ("sum", "derived", "rate", "grade", "count", "consistency", "reference", "unit", "date", "per_capita")
 KIND_LABELS = {
     "sum": "合计不符", "derived": "推算列不符", "rate": "比率不符", "grade": "等级不符", "count": "数量词不符",
     "consistency": "前后不一致", "reference": "文件引用不一致", "unit": "金额单位", "date": "日期",
+    "per_capita": "人均补助不符",
 }
 
 

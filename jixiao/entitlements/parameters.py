@@ -26,6 +26,8 @@ CALCULATIONS = ("pension_contribution", "medical_contribution", "monthly_registr
 MODES = ("代缴", "先缴后补", "按月发放", "一次性")
 POPULATION_FIELDS = {"level": "残疾等级", "category": "残疾类别", "age": "年龄"}
 ROSTER_KINDS = ("pension", "subsidy", "medical", "assistance", "deaths", "moves", "beneficiaries")
+# The book's ``[checks]``: figures the checks of other people's work use (not amounts anyone is paid).
+CHECKS = {"per_capita_tolerance": "人均核对的允许偏差"}
 
 
 class RuleBookInvalid(ValueError):
@@ -140,6 +142,7 @@ class RuleBook:
     programmes: dict[str, Programme]
     source: dict  # the book as data (what the workbench stores as a version)
     digest: str
+    checks: dict[str, Decimal] = field(default_factory=dict)  # ``[checks]``, validated
 
     def programme(self, code: str) -> Programme:
         if code not in self.programmes:
@@ -282,9 +285,39 @@ def rulebook_from_dict(raw: dict) -> RuleBook:
     programmes = {code: _programme(code, p) for code, p in (raw.get("programmes") or {}).items()}
     if not programmes:
         raise RuleBookInvalid("规则中没有任何项目（programmes）")
+    checks = _checks(raw.get("checks"))
     text = json.dumps(raw, ensure_ascii=False, sort_keys=True, default=str)
     return RuleBook(version=version, title=str(raw.get("title", "")), programmes=programmes,
-                    source=copy.deepcopy(raw), digest=hashlib.sha256(text.encode("utf-8")).hexdigest())
+                    source=copy.deepcopy(raw), digest=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+                    checks=checks)
+
+
+def _checks(raw) -> dict[str, Decimal]:
+    """``[checks]``: each value a quoted decimal. ``per_capita_tolerance`` is a relative difference
+    (0.5 = 50 %) greater than 0 and at most 1 (beyond 1 a per-capita figure could never be too low)."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise RuleBookInvalid("规则中的核对参数（checks）应为一组“名称 = 值”")
+    out = {}
+    for name, value in raw.items():
+        if name not in CHECKS:
+            raise RuleBookInvalid(f"核对参数“{name}”未知：可用 {'、'.join(CHECKS)}")
+        at = f"核对参数“{name}”（{CHECKS[name]}）"
+        value = _scalar(value, at)
+        value = Decimal(value) if isinstance(value, int) else value
+        if not isinstance(value, Decimal) or not 0 < value <= 1:
+            raise RuleBookInvalid(f"{at}应为大于 0、不大于 1 的相对偏差（如 \"0.5\" 表示相差一半）")
+        out[name] = value
+    return out
+
+
+def per_capita_tolerance(book: RuleBook) -> Decimal:
+    """How far (relative, 0.5 = 50 %) an allocation's amount per beneficiary may lie from the city's share
+    per person before the per-capita check flags it: ``[checks] per_capita_tolerance`` of the book."""
+    if "per_capita_tolerance" not in book.checks:
+        raise RuleBookInvalid("规则中没有人均核对的允许偏差（[checks] per_capita_tolerance）")
+    return book.checks["per_capita_tolerance"]
 
 
 def rulebook_load(path: Path | None = None) -> RuleBook:

@@ -88,8 +88,9 @@ def dashboard(request):
         for row in board.by_county
     ]
     recent = evaluation_selectors.recent_evaluations(user=request.user)
+    per_capita = project_selectors.per_capita_flags(user=request.user, year=year)
     return render(request, "workbench/dashboard.html", {
-        "board": board, "chart": chart, "rows": rows, "recent": recent,
+        "board": board, "chart": chart, "rows": rows, "recent": recent, "per_capita": per_capita,
         "average": fmt_fixed(board.average_score) if board.average_score is not None else "—",
         "budget": fmt_wan(fen_to_wan(board.budget_fen)), "spent": fmt_wan(fen_to_wan(board.spent_fen)),
         "execution": fmt_percent(Fraction(board.spent_fen, board.budget_fen)) if board.budget_fen else "—",
@@ -149,6 +150,8 @@ def _tab_context(request, project, tab: str) -> dict:
         context["changes"] = changes_about(project)[:200]
     elif tab == "report":
         context["can_manage"] = project_selectors.project_can_manage(request.user, project)
+    elif tab == "funds":
+        context["per_capita"] = project_selectors.project_per_capita(project)
     return context
 
 

@@ -227,3 +227,53 @@ def plant(key: str) -> str:
     old, new, _, _ = PLANTED[key]
     assert CLEAN.count(old) == 1, key  # the text to replace, exactly once
     return CLEAN.replace(old, new, 1)
+
+
+# The per-capita check (kind "per_capita") needs a report of the 三、四级残疾人 pension subsidy: a second clean
+# report, its allocation table exactly at the rule's city share per person for 2023 (200 元 × 5:5 = 100 元 for
+# 石林县 and 阳宗海, × 7:3 = 140 元 for 东川区), and its planted twins. No 合计 row: a planted figure changes
+# one row only.
+PENSION_CLEAN = """\
+某市残疾人联合会2023年三、四级残疾人城乡居民养老保险个人缴费补助项目支出绩效自评报告
+根据《关于印发〈某市三、四级残疾人参加城乡居民社会养老保险个人缴费补助办法（试行）〉的通知》（昆残联发〔2016〕10号），市级财政按各县（区）分担比例下达补助资金。
+2023年三、四级残疾人城乡居民养老保险补助经费使用情况表
+\t序号
+\t县（市、区）
+\t下拨资金（万元）
+\t实际补助人数（人）
+\t备注
+
+\t1
+\t石林县
+\t10
+\t1000
+\t
+
+\t2
+\t东川区
+\t14
+\t1000
+\t
+
+\t3
+\t阳宗海
+\t5
+\t500
+\t
+
+某市残疾人联合会
+2024年4月10日
+"""
+
+# key → (what is replaced, by what, the finding's "found" text); each plants exactly one per-capita error.
+PENSION_PLANTED = {
+    "per_capita_high": ("\t石林县\n\t10\n", "\t石林县\n\t32\n", "per_capita", "320.00元/人"),
+    "per_capita_low": ("\t东川区\n\t14\n", "\t东川区\n\t5\n", "per_capita", "50.00元/人"),
+    "per_capita_people": ("\t5\n\t500\n", "\t5\n\t200\n", "per_capita", "250.00元/人"),  # 阳宗海, a zone
+}
+
+
+def plant_pension(key: str) -> str:
+    old, new, _, _ = PENSION_PLANTED[key]
+    assert PENSION_CLEAN.count(old) == 1, key
+    return PENSION_CLEAN.replace(old, new, 1)

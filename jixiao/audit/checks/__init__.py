@@ -66,6 +66,7 @@ def run_checks(document: Document, errors: list[str] | None = None) -> list[Find
         dates,
         derived,
         grade,
+        per_capita,
         rates,
         references,
         sums,
@@ -75,7 +76,8 @@ def run_checks(document: Document, errors: list[str] | None = None) -> list[Find
 
     ctx = Context(document)
     findings: list[Finding] = []
-    for module in (sums, survey, derived, rates, grade, counts, consistency, references, units, dates):
+    for module in (sums, survey, derived, rates, grade, counts, consistency, references, units, dates,
+                   per_capita):
         try:
             findings.extend(module.check(ctx))
         except Exception as exc:  # one failed check must not hide the findings of the others
