@@ -9,7 +9,7 @@ from django.contrib import admin
 
 from jixiao.benefits import selectors, services
 from jixiao.benefits.models import RuleBookVersion
-from jixiao.entitlements.parameters import DEFAULT_BOOK
+from jixiao.entitlements.parameters import DEFAULT_BOOK, rulebook_load
 
 
 class RuleBookVersionAddForm(forms.ModelForm):
@@ -35,9 +35,12 @@ class RuleBookVersionAddForm(forms.ModelForm):
 
 
 def _initial_text() -> str:
-    """What the add form starts from: the current version (the shipped file's text for version 1)."""
+    """What the add form starts from: the shipped file's text while it is the current version or not stored yet (a
+    software update brought a new one: saving it makes it current), else the current version as JSON."""
     current = selectors.rulebook_version_current()
-    if current is None or current.number == 1:
+    shipped = rulebook_load()
+    if current is None or current.digest == shipped.digest or \
+            not RuleBookVersion.objects.filter(version=shipped.version).exists():
         return DEFAULT_BOOK.read_text(encoding="utf-8")
     return json.dumps(current.book, ensure_ascii=False, indent=1)
 

@@ -180,6 +180,32 @@ def cycle_totals(cycle: Cycle) -> dict:
     return (cycle.summary or {}).get("totals", {})
 
 
+@dataclass(frozen=True)
+class CyclePage:
+    """What a cycle's page shows, read at once."""
+    cycle: Cycle
+    counties: list
+    townships: list
+    reasons: list[tuple[str, str, int]]
+    totals: dict
+    batches: list
+    payments: dict[str, dict]
+    moves: list[Move]
+    may_pay: bool  # make a batch, import a return, correct an account
+    may_confirm_proxy: bool
+
+
+def cycle_page(*, user, pk: int) -> CyclePage:
+    cycle = cycle_get_visible(user=user, pk=pk)
+    tallies = list(cycle_tallies(cycle))
+    return CyclePage(cycle=cycle, counties=[t for t in tallies if t.level == CycleTally.Level.COUNTY],
+                     townships=[t for t in tallies if t.level == CycleTally.Level.TOWNSHIP],
+                     reasons=cycle_reasons(cycle), totals=cycle_totals(cycle), batches=list(batches_of(cycle)),
+                     payments=payment_status_counts(cycle=cycle), moves=moves_allowed(user, cycle),
+                     may_pay=payments_refusal(user, cycle) is None,
+                     may_confirm_proxy=payments_refusal(user, cycle, confirm=True) is None)
+
+
 def cycle_frozen_folder(cycle: Cycle) -> Path | None:
     folder = storage.frozen_folder(cycle.pk)
     return folder if (folder / "manifest.json").is_file() else None

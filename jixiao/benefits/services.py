@@ -268,7 +268,7 @@ def cycle_compute_start(*, actor, cycle: Cycle) -> Cycle:
     _check_move(actor, cycle, "compute")
     version = rulebook_default_ensure()
     with transaction.atomic():
-        cycle = Cycle.objects.select_for_update().select_related("region", "job").get(pk=cycle.pk)
+        cycle = Cycle.objects.select_for_update(of=("self",)).select_related("region", "job").get(pk=cycle.pk)
         _refuse(selectors.move_refusal(actor, cycle, "compute"))
         again = cycle.state == S.COMPUTED
         change_record(actor=actor, action=ChangeRecord.Action.UPDATE, obj=cycle, region=cycle.region,
@@ -352,7 +352,7 @@ def cycle_compute_execute(*, cycle: Cycle, actor, rules_id: int, job_id: int | N
                    "roster": by_file[i["file"]].pk if i["kind"] != "registry" and i["file"] in by_file else None}
                   for i in summary["inputs"]]
         with transaction.atomic():
-            cycle = Cycle.objects.select_for_update().select_related("region", "rules").get(pk=cycle.pk)
+            cycle = Cycle.objects.select_for_update(of=("self",)).select_related("region", "rules").get(pk=cycle.pk)
             if cycle.state not in RECOMPUTABLE:
                 raise BenefitsInvalid(f"批次在计算期间已{cycle.state_label}，本次计算结果未保存")
             before = (cycle.state_label, (cycle.summary.get("totals") or {}).get("persons"),
@@ -392,7 +392,7 @@ def _move(actor, cycle: Cycle, name: str, *, note: str = "", **fields) -> Cycle:
     if len(note) > 1000:
         raise BenefitsInvalid("说明最多 1000 字")
     with transaction.atomic():
-        cycle = Cycle.objects.select_for_update().select_related("region", "rules", "job").get(pk=cycle.pk)
+        cycle = Cycle.objects.select_for_update(of=("self",)).select_related("region", "rules", "job").get(pk=cycle.pk)
         _refuse(selectors.move_refusal(actor, cycle, name))  # again, under the lock
         old = cycle.state_label
         cycle.state = move.target
@@ -538,7 +538,7 @@ def payment_batch_create(*, actor, cycle: Cycle) -> PaymentBatch:
     folder = None
     try:
         with transaction.atomic():
-            cycle = Cycle.objects.select_for_update().select_related("region", "rules").get(pk=cycle.pk)
+            cycle = Cycle.objects.select_for_update(of=("self",)).select_related("region", "rules").get(pk=cycle.pk)
             _refuse(selectors.payments_refusal(actor, cycle))
             number = (cycle.batches.order_by("-number").values_list("number", flat=True).first() or 0) + 1
             if number > 1 and not Payment.objects.filter(cycle=cycle, status=P.FAILED, relisted=False).exists():
@@ -638,7 +638,7 @@ def bank_return_import(*, actor, batch: PaymentBatch, file) -> PaymentReturn:
                                   + (f"：{listed}" if listed else "（文件没有数据行）")
                                   + (f"；另有 {more} 行问题" if more > 0 else ""))
         with transaction.atomic():
-            Cycle.objects.select_for_update().get(pk=cycle.pk)  # one import of the cycle at a time
+            Cycle.objects.select_for_update(of=("self",)).get(pk=cycle.pk)  # one import of the cycle at a time
             record = PaymentReturn.objects.create(
                 batch=batch, source=PaymentReturn.Source.FILE, file_name=name, sha256=sha256, rows=found.rows,
                 paid=len(found.paid), failed=len(found.failed), unmatched=found.unmatched,
@@ -687,7 +687,7 @@ def proxy_list_confirm(*, actor, batch: PaymentBatch, note: str, county_code: st
     if len(note) > 500:
         raise BenefitsInvalid("说明最多 500 字")
     with transaction.atomic():
-        Cycle.objects.select_for_update().get(pk=cycle.pk)
+        Cycle.objects.select_for_update(of=("self",)).get(pk=cycle.pk)
         pending = Payment.objects.filter(batch=batch, list_kind=ListKind.PROXY, status=P.PENDING)
         if county_code:
             pending = pending.filter(county_code=county_code)

@@ -198,3 +198,35 @@ def test_who_sees_and_may_act_on_a_shilin_cycle(w, run_jobs_here):
     assert list(fm) == [] and list(selectors.cycle_list(user=users["city"])) == [cycle]
     assert [r.code for r in selectors.regions_for_cycles(users["county_sl"])] == [SL]
     assert selectors.regions_for_cycles(users["finance_city"]).count() == 0
+
+
+def test_the_rosters_of_a_cycle_change_only_before_it_is_submitted(w, run_jobs_here):
+    from tests.benefits.world import PENSION
+    from tests.rosters.world import upload
+
+    county = w.users["county_sl"]
+    cycle = pension_cycle(w, run_jobs_here)
+    corrected = upload(county, "pension", [{**r, "个人缴费金额(元)": "200"} if r["身份证号"] == PENSION[2]["身份证号"] else r
+                                           for r in PENSION], name="养老保险2024（更正）.csv")
+    services.cycle_rosters_set(actor=county, cycle=cycle, rosters=[corrected])
+    cycle = compute_now(county, cycle, run_jobs_here)
+    assert cycle.summary["totals"]["amount_yuan"] == 600  # 石林丙 paid 200, not 100
+    assert [i["file"] for i in cycle.inputs if i["kind"] == "pension"] == ["养老保险2024（更正）.csv"]
+    cycle = services.cycle_submit(actor=county, cycle=cycle)
+    with pytest.raises(services.BenefitsInvalid, match="审核中"):
+        services.cycle_rosters_set(actor=county, cycle=cycle, rosters=[corrected])
+    with pytest.raises(services.BenefitsInvalid, match="不使用"):
+        services.cycle_rosters_set(actor=county, cycle=services.cycle_return(actor=w.users["county_sl2"], cycle=cycle,
+                                                                             reason="再看看"),
+                                   rosters=[upload(county, "medical", [], name="医保.csv")])
+
+
+def test_the_cycle_page_reads_everything_at_once(w, run_jobs_here):
+    cycle = services.cycle_submit(actor=w.users["county_sl"], cycle=pension_cycle(w, run_jobs_here))
+    page = selectors.cycle_page(user=w.users["county_sl2"], pk=cycle.pk)
+    assert [t.code for t in page.counties] == [SL] and [t.code for t in page.townships] == ["530126001", "530126002"]
+    assert page.totals["persons"] == 3 and page.reasons[0][0] == "unpaid" and page.batches == []
+    assert [m.name for m in page.moves] == ["return", "approve", "void"] and not page.may_pay
+    assert page.payments["pending"] == {"persons": 0, "amount_fen": 0}
+    with pytest.raises(Http404):
+        selectors.cycle_page(user=w.users["county_fm"], pk=cycle.pk)
