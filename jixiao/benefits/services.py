@@ -247,6 +247,9 @@ def cycle_create(*, actor, programme: str, year: int, month: int | None = None, 
 
 def cycle_rosters_set(*, actor, cycle: Cycle, rosters) -> Cycle:
     """Change the rosters a cycle reads (before it is submitted: 草稿, 已计算); the next computation uses them."""
+    _visible(actor, cycle)
+    if cycle.state not in RECOMPUTABLE:
+        raise BenefitsInvalid(f"批次状态为“{cycle.state_label}”：只有草稿或已计算的批次可以更换名册")
     _check_move(actor, cycle, "compute")
     version = rulebook_default_ensure()
     kinds = _rosters_checked(actor, rulebook_of(version).programme(cycle.programme), rosters)
