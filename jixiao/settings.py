@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "jixiao.jobs",
     "jixiao.registry",
     "jixiao.rosters",
+    "jixiao.benefits",
     "jixiao.workbench",
     "jixiao.audit",
     "jixiao.api",

@@ -1,7 +1,8 @@
 """`jixiao cycle run` / `jixiao cycle replay`: a benefit programme's entitlements for a period (docs/cycles.md).
 
 Exit status of ``run``: 0 computed and written, 2 an input or the rules cannot be used (which file, why; nothing
-written). ``replay``: 0 the same entitlements byte for byte, 1 different, 2 the frozen cycle cannot be read."""
+written). ``replay FOLDER`` or ``replay --cycle ID`` (a cycle stored by the benefits app, from its frozen folder):
+0 the same entitlements byte for byte, 1 different, 2 the frozen cycle cannot be read."""
 
 from __future__ import annotations
 
@@ -79,25 +80,72 @@ def cmd_run(args) -> int:
     return 0
 
 
+def _cycle_frozen(cycle_id: int):
+    """The frozen folder of stored cycle ``cycle_id`` and the entitlements' digest the database recorded."""
+    from jixiao import bootstrap
+    from jixiao.entitlements.run import FrozenCycleInvalid
+
+    bootstrap.setup_django(migrate=True)
+    from jixiao.benefits.models import Cycle
+    from jixiao.benefits.selectors import cycle_frozen_folder
+
+    cycle = Cycle.objects.select_related("region").filter(pk=cycle_id).first()
+    if cycle is None:
+        raise FrozenCycleInvalid(f"没有第 {cycle_id} 号补助发放批次")
+    folder = cycle_frozen_folder(cycle)
+    if folder is None or not cycle.summary:
+        raise FrozenCycleInvalid(f"批次 {cycle}（第 {cycle_id} 号，{cycle.state_label}）还没有计算结果，无从重算")
+    return cycle, folder, cycle.summary.get("entitlements_sha256", "")
+
+
 def cmd_replay(args) -> int:
+    import tempfile
+
     from jixiao.comparison.inputs import InputUnusable
     from jixiao.entitlements.parameters import RuleBookInvalid
     from jixiao.entitlements.run import FROZEN, FrozenCycleInvalid, cycle_replay
 
-    frozen = Path(args.frozen)
-    if (frozen / FROZEN).is_dir():
-        frozen = frozen / FROZEN
+    if (args.frozen is None) == (args.cycle is None):
+        print("无法重算：请给出冻结的批次文件夹，或 --cycle 批次编号（二者选一）", file=sys.stderr)
+        return 2
+    if args.frozen is not None and not args.out:
+        print("无法重算：请用 --out 给出重算结果的文件夹", file=sys.stderr)
+        return 2
+    temporary = None
     try:
-        result = cycle_replay(frozen, out=Path(args.out))
+        recorded = None
+        if args.cycle is not None:
+            cycle, frozen, recorded = _cycle_frozen(args.cycle)
+            print(f"重算批次 {cycle}（第 {cycle.pk} 号，{cycle.state_label}，规则 {cycle.rules}）")
+        else:
+            frozen = Path(args.frozen)
+            if (frozen / FROZEN).is_dir():
+                frozen = frozen / FROZEN
+        if args.out:
+            out = Path(args.out)
+        else:
+            temporary = tempfile.TemporaryDirectory(prefix="jixiao-replay-")
+            out = Path(temporary.name) / "replay"
+        result = cycle_replay(frozen, out=out)
     except (FrozenCycleInvalid, InputUnusable, RuleBookInvalid) as exc:
+        if temporary is not None:
+            temporary.cleanup()
         print(f"无法重算：{exc}", file=sys.stderr)
         return 2
-    if result.identical:
-        print(f"重算结果与冻结时逐字节相同（entitlements.csv SHA-256 {result.replayed_sha256}）；结果在 {result.out}")
-        return 0
-    print(f"重算结果与冻结时不同：冻结时 {result.expected_sha256}，重算 {result.replayed_sha256}；结果在 {result.out}",
-          file=sys.stderr)
-    return 1
+    try:
+        where = f"；结果在 {result.out}" if temporary is None else ""
+        if recorded is not None and recorded != result.expected_sha256:
+            print(f"冻结的文件夹与数据库记录不符：数据库记录 {recorded}，冻结时 {result.expected_sha256}", file=sys.stderr)
+            return 1
+        if result.identical:
+            print(f"重算结果与冻结时逐字节相同（entitlements.csv SHA-256 {result.replayed_sha256}）{where}")
+            return 0
+        print(f"重算结果与冻结时不同：冻结时 {result.expected_sha256}，重算 {result.replayed_sha256}{where}",
+              file=sys.stderr)
+        return 1
+    finally:
+        if temporary is not None:
+            temporary.cleanup()
 
 
 def cmd_allocation(args) -> int:
@@ -163,8 +211,9 @@ def register(sub) -> None:
     run.add_argument("--freeze", action="store_true", help="同时在 结果文件夹/frozen 中冻结输入和规则，供 jixiao cycle replay 重算")
     run.set_defaults(func=cmd_run)
     replay = actions.add_parser("replay", help="用冻结的输入和规则重算一个批次，检查结果是否逐字节相同")
-    replay.add_argument("frozen", help="冻结的批次文件夹（cycle run --freeze 的结果文件夹或其中的 frozen）")
-    replay.add_argument("--out", required=True, help="重算结果写到这里")
+    replay.add_argument("frozen", nargs="?", help="冻结的批次文件夹（cycle run --freeze 的结果文件夹或其中的 frozen）")
+    replay.add_argument("--cycle", type=int, help="数据库中的补助发放批次编号（代替文件夹：重算它冻结的输入和规则）")
+    replay.add_argument("--out", help="重算结果写到这里（给出文件夹时必填；--cycle 时不填则用临时文件夹，比较后删除）")
     replay.set_defaults(func=cmd_replay)
     alloc = actions.add_parser("allocation", help="把批次的按县合计写入项目工作簿的“资金分配”表（另存为新工作簿）")
     alloc.add_argument("cycle", help="批次结果文件夹（含 summary.json）或 summary.json")
