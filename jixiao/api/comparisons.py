@@ -18,7 +18,7 @@ from jixiao.api.jobs import JobSerializer, job_data
 from jixiao.api.serializers import DetailSerializer, ProblemListSerializer, ProblemSerializer
 from jixiao.common.pii import mask_resident_id
 from jixiao.common.problems import Problem
-from jixiao.comparison.kinds import FINDING_KINDS, KINDS, ROSTER_KINDS
+from jixiao.comparison.kinds import FINDING_KINDS, KINDS, UPLOAD_KINDS
 from jixiao.jobs.models import Job
 from jixiao.rosters import selectors, services
 from jixiao.rosters.forms import RosterUploadForm
@@ -47,7 +47,7 @@ def _region(region) -> dict | None:
 
 class RosterSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
-    kind = serializers.ChoiceField(read_only=True, choices=[(k, KINDS[k].title) for k in ROSTER_KINDS])
+    kind = serializers.ChoiceField(read_only=True, choices=[(k, KINDS[k].title) for k in UPLOAD_KINDS])
     kind_label = serializers.CharField(read_only=True)
     file_name = serializers.CharField(read_only=True)
     sha256 = serializers.CharField(read_only=True)
@@ -65,7 +65,7 @@ def roster_data(roster) -> dict:
 
 
 class RosterUploadSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=[(k, KINDS[k].title) for k in ROSTER_KINDS], help_text="名册类型")
+    kind = serializers.ChoiceField(choices=[(k, KINDS[k].title) for k in UPLOAD_KINDS], help_text="名册类型")
     file = serializers.FileField(help_text=".xlsx、.xls、.csv（UTF-8 或 GB18030）或 .parquet，列名见交换格式")
 
 

@@ -108,6 +108,8 @@ KINDS: dict[str, Kind] = {k.code: k for k in (REGISTRY, PENSION, SUBSIDY, MEDICA
                                               BENEFICIARIES, BANK_RETURN)}
 # the departments' rosters the comparison reads (not the office's own lists and the bank's answers)
 ROSTER_KINDS = tuple(k for k in KINDS if k not in ("registry", "beneficiaries", "bank_return"))
+# the files an office uploads and keeps for comparisons and benefit cycles
+UPLOAD_KINDS = (*ROSTER_KINDS, "beneficiaries")
 
 
 def header_key(text: str) -> str:

@@ -1,12 +1,12 @@
 from django import forms
 
 from jixiao.common.limits import current_limits, format_size
-from jixiao.comparison.kinds import FINDING_KINDS, KINDS, ROSTER_KINDS
+from jixiao.comparison.kinds import FINDING_KINDS, KINDS, ROSTER_KINDS, UPLOAD_KINDS
 from jixiao.rosters.workflow import FindingStatus
 
 
 class RosterUploadForm(forms.Form):
-    kind = forms.ChoiceField(label="名册类型", choices=[(k, KINDS[k].title) for k in ROSTER_KINDS])
+    kind = forms.ChoiceField(label="名册类型", choices=[(k, KINDS[k].title) for k in UPLOAD_KINDS])
     file = forms.FileField(label="名册文件（.xlsx、.xls、.csv 或 .parquet）")
 
     def clean_file(self):

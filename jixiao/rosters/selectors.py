@@ -11,12 +11,12 @@ from jixiao.accounts import permissions
 from jixiao.accounts.permissions import Action, Kind
 from jixiao.accounts.roles import Role
 from jixiao.accounts.selectors import user_scope
-from jixiao.comparison.kinds import FINDING_KINDS, KINDS, PERSON_LEVEL, ROSTER_KINDS
+from jixiao.comparison.kinds import FINDING_KINDS, KINDS, PERSON_LEVEL, UPLOAD_KINDS
 from jixiao.regions.models import Region
 from jixiao.rosters.models import ComparisonRun, Finding, RosterFile, RulesOverride
 from jixiao.rosters.workflow import OPEN, FindingStatus
 
-ROSTER_TITLES = {k: KINDS[k].title for k in ROSTER_KINDS}
+ROSTER_TITLES = {k: KINDS[k].title for k in UPLOAD_KINDS}
 PROGRAMME_LABELS = {"pension": "养老保险缴费补助", "medical": "医保缴费补助"}
 
 

@@ -24,7 +24,7 @@ from jixiao.common.pii import mask_resident_id
 from jixiao.common.safe_files import xlsx_workbook
 from jixiao.comparison.engine_duckdb import input_verify
 from jixiao.comparison.inputs import InputUnusable, input_open
-from jixiao.comparison.kinds import FINDING_KINDS, KINDS, ROSTER_KINDS
+from jixiao.comparison.kinds import FINDING_KINDS, KINDS, ROSTER_KINDS, UPLOAD_KINDS
 from jixiao.comparison.rules import Rules, RulesInvalid, rules_load
 from jixiao.jobs.services import job_start
 from jixiao.regions.models import Region
@@ -56,8 +56,8 @@ def roster_upload(*, actor, kind: str, upload) -> RosterFile:
     columns it needs, IDs not stored as numbers, the bounds): a file that cannot be used is refused whole."""
     if not permissions.may(actor, Action.CREATE, Kind.ROSTER):
         raise RostersDenied(f"您的角色（{permissions.role_label(actor)}）不能上传部门名册")
-    if kind not in ROSTER_KINDS:
-        raise RosterInvalid(f"名册类型“{kind}”未知：可选 {'、'.join(KINDS[k].title for k in ROSTER_KINDS)}")
+    if kind not in UPLOAD_KINDS:
+        raise RosterInvalid(f"名册类型“{kind}”未知：可选 {'、'.join(KINDS[k].title for k in UPLOAD_KINDS)}")
     name = storage.safe_name(Path(upload.name or "").name, "名册.xlsx")
     if not name.lower().endswith(ROSTER_SUFFIXES):
         raise RosterInvalid(f"“{name}”不是 .xlsx、.xls、.csv 或 .parquet 文件")
@@ -129,6 +129,8 @@ def comparison_start(*, actor, year: int, rosters: list[RosterFile]) -> Comparis
     for roster in rosters:
         if roster.pk not in visible:
             raise RostersDenied("所选名册不在您的辖区内")
+        if roster.kind not in ROSTER_KINDS:
+            raise RosterInvalid(f"{KINDS[roster.kind].title}（{roster.file_name}）不是部门名册，不参加比对")
         if roster.kind in kinds:
             raise RosterInvalid(f"{KINDS[roster.kind].title}选了两份（{kinds[roster.kind].file_name}、"
                                 f"{roster.file_name}）：每种名册一份，请先合并")

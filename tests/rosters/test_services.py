@@ -60,6 +60,14 @@ def test_upload_keeps_the_file_with_its_checksum_and_refuses_a_file_missing_a_co
         upload(reg.world.users["village_yl"], "deaths", DEATHS)  # villages walk the lists; they do not upload
 
 
+def test_a_list_of_beneficiaries_is_kept_for_cycles_but_not_compared(reg, run_jobs_here):
+    county = reg.world.users["county_yl"]
+    listed = upload(county, "beneficiaries", [{"姓名": "甲", "身份证号": UNINSURED, "金额(元)": "300"}])
+    assert (listed.kind, listed.rows) == ("beneficiaries", 1)
+    with pytest.raises(services.RosterInvalid, match="不是部门名册，不参加比对"):
+        services.comparison_start(actor=county, year=2024, rosters=[listed])
+
+
 def test_a_run_stores_its_findings_where_they_lie(run, reg):
     assert (run.status, run.is_current, run.year, run.region.code) == ("done", True, 2024, "530125")
     assert run.rules_version == "2024.1" and len(run.rules_digest) == 64
