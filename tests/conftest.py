@@ -5,6 +5,24 @@ import pytest
 os.environ.setdefault("JIXIAO_HOME", os.path.join(os.environ.get("TMPDIR", "/tmp"), "jixiao-test-home"))
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_data_folder(tmp_path_factory):
+    """Each test session its own data folder: pytest-django reads the settings before this file sets JIXIAO_HOME,
+    so without it two sessions at once (two worktrees) share ~/.jixiao and trip over each other's files."""
+    from django.conf import settings
+
+    home = tmp_path_factory.mktemp("jixiao-home")
+    previous = settings.JIXIAO_HOME, os.environ.get("JIXIAO_HOME")
+    settings.JIXIAO_HOME = home
+    os.environ["JIXIAO_HOME"] = str(home)  # the commands tests start as processes
+    yield home
+    settings.JIXIAO_HOME = previous[0]
+    if previous[1] is None:
+        os.environ.pop("JIXIAO_HOME", None)
+    else:
+        os.environ["JIXIAO_HOME"] = previous[1]
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Tests create many logins; production hashing (PBKDF2, ~0.3 s each) would dominate the suite."""
