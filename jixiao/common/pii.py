@@ -1,4 +1,4 @@
-"""Personal data (resident ID and phone numbers) masked for display and kept out of logs."""
+"""Personal data (resident ID, phone and card numbers) masked for display and kept out of logs."""
 
 from __future__ import annotations
 
@@ -19,6 +19,18 @@ def mask_resident_id(value: str) -> str:
     if len(value) <= 8:
         return "*" * len(value)
     return value[:4] + "*" * (len(value) - 8) + value[-4:]
+
+
+def mask_card_number(value: str) -> str:
+    """A bank or social security card number masked like a resident ID: 6222***********1234 (the first and the
+    last four stay, as ``mask_resident_id`` keeps them) for the usual 16–19 digits. A shorter number keeps a
+    quarter of its length at each end (a 12-digit account 622******789, a 9-character social security card
+    A1*****78), so that at least half of it is always hidden — the ID rule would show 8 of 9 characters."""
+    value = (value or "").strip()
+    if len(value) <= 8:  # as short as that it is no card number of the registry's: hide it all, as IDs
+        return "*" * len(value)
+    keep = min(4, len(value) // 4)
+    return value[:keep] + "*" * (len(value) - 2 * keep) + value[-keep:]
 
 
 def mask_phone(value: str) -> str:
