@@ -11,6 +11,8 @@ _CERTIFICATE = re.compile(r"(?<![0-9A-Za-z])\d{17}[0-9Xx]\d{2}(?!\d)")  # ID + c
 _ID_18 = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{8})(\d{3}[0-9Xx])(?!\d)")
 _ID_15 = re.compile(r"(?<!\d)(\d{6})(\d{6})(\d{3})(?!\d)")
 _MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
+# Bank card numbers of 16–19 digits (nearly all; 12–15 digits would also take region codes and counts), after the IDs.
+_CARD = re.compile(r"(?<![0-9A-Za-z])\d{16,19}(?![0-9A-Za-z])")
 
 
 def mask_resident_id(value: str) -> str:
@@ -42,10 +44,11 @@ def mask_phone(value: str) -> str:
 
 
 def mask_text(text: str) -> str:
-    """Every ID or mobile number inside free text, masked."""
+    """Every ID, mobile or 16–19 digit card number inside free text, masked."""
     text = _CERTIFICATE.sub(lambda m: mask_resident_id(m.group(0)), text)
     text = _ID_18.sub(lambda m: mask_resident_id(m.group(0)), text)
     text = _ID_15.sub(lambda m: mask_resident_id(m.group(0)), text)
+    text = _CARD.sub(lambda m: mask_card_number(m.group(0)), text)
     return _MOBILE.sub(lambda m: mask_phone(m.group(0)), text)
 
 
