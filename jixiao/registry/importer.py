@@ -184,6 +184,8 @@ def _kept_columns(positions: dict[str, int]) -> tuple[tuple[int, str], ...]:
     """(place in a person tuple, field) of the optional payment columns the file does not have: what the registry
     holds there stays (a file in the older format must not clear the accounts the payment lists are made of)."""
     return tuple((at, key) for key, at in _PAYMENT_AT.items() if key not in positions)
+
+
 _SHOWN = {"generation": GENERATION_NAMES, "category": CATEGORY_NAMES, "level": LEVEL_NAMES, "status": STATUS_NAMES,
           "cancel_reason": REASON_NAMES}
 

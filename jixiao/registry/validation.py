@@ -148,10 +148,10 @@ BANK_NAME_MAX = 60
 _ALNUM = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
-def _number_cell(raw, what: str) -> CellError:
+def _number_cell(what: str) -> CellError:
     """A card number typed into a number cell: refused like an ID stored as a number (its digits may be lost)."""
-    return CellError(f"{what}是以数字格式保存的单元格：Excel 数字只保留 15 位有效数字，超出的末几位已经丢失、开头的 0 也会丢失，"
-                     "无法还原。请把该列设为“文本”格式后重新录入")
+    return CellError(f"{what}是以数字格式保存的单元格：Excel 数字只保留 15 位有效数字，更长号码的末几位已经丢失"
+                     "（开头的 0 也不会保留），无法还原。请把该列设为“文本”格式后重新录入")
 
 
 def _compact(raw, what: str) -> str:
@@ -159,7 +159,7 @@ def _compact(raw, what: str) -> str:
     if raw is None or raw == "":
         return ""
     if isinstance(raw, int | float) and not isinstance(raw, bool):
-        raise _number_cell(raw, what)
+        raise _number_cell(what)
     return "".join(_clean(raw).split())
 
 
