@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from jixiao.comparison.kinds import REGISTRY as _FORMAT
+
 
 @dataclass(frozen=True)
 class Column:
@@ -28,8 +30,15 @@ REGISTRY_COLUMNS: tuple[Column, ...] = (
     Column("address", "户籍地址", False, ("地址", "address")),
     Column("phone", "联系电话", False, ("电话", "手机号", "手机号码", "phone")),
     Column("issued_on", "发证日期", False, ("issued_on",)),
+    # Where a benefit is paid: the names and aliases the comparison's registry format publishes (one list for the
+    # import, a comparison and the entitlement cycles that read the same files).
+    *(Column(key, _FORMAT.column(key).header, False, _FORMAT.column(key).aliases)
+      for key in ("bank_card", "social_card", "bank_name")),  # PAYMENT_KEYS
 )
 COLUMN_BY_KEY = {c.key: c for c in REGISTRY_COLUMNS}
+# Optional, and a file without one of them leaves what the registry holds there as it is (files in the older format
+# do not clear the accounts the payment lists need); a file with the column and an empty cell clears it.
+PAYMENT_KEYS = ("bank_card", "social_card", "bank_name")
 
 CATEGORY_WORDS = {"视力": 1, "听力": 2, "言语": 3, "肢体": 4, "智力": 5, "精神": 6, "多重": 7}
 LEVEL_WORDS = {"一级": 1, "二级": 2, "三级": 3, "四级": 4, "一": 1, "二": 2, "三": 3, "四": 4}

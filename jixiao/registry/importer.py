@@ -174,7 +174,18 @@ _FIELDS = (
     ("category", "残疾类别", "cert", P.CATEGORY), ("level", "残疾等级", "cert", P.LEVEL),
     ("status", "证件状态", "cert", P.STATUS), ("cancel_reason", "注销原因", "cert", P.REASON),
     ("cancel_date", "注销日期", "cert", P.CANCEL), ("issued_on", "发证日期", "cert", P.ISSUED),
+    ("bank_card", "银行卡号", "person", P.BANK_CARD), ("social_card", "社保卡号", "person", P.SOCIAL_CARD),
+    ("bank_name", "开户行", "person", P.BANK_NAME),
 )
+_PAYMENT_AT = {"bank_card": P.BANK_CARD, "social_card": P.SOCIAL_CARD, "bank_name": P.BANK_NAME}  # PAYMENT_KEYS
+
+
+def _kept_columns(positions: dict[str, int]) -> tuple[tuple[int, str], ...]:
+    """(place in a person tuple, field) of the optional payment columns the file does not have: what the registry
+    holds there stays (a file in the older format must not clear the accounts the payment lists are made of)."""
+    return tuple((at, key) for key, at in _PAYMENT_AT.items() if key not in positions)
+
+
 _SHOWN = {"generation": GENERATION_NAMES, "category": CATEGORY_NAMES, "level": LEVEL_NAMES, "status": STATUS_NAMES,
           "cancel_reason": REASON_NAMES}
 
@@ -239,8 +250,9 @@ class _Writer:
         with connection.cursor() as cursor:
             cursor.executemany(
                 f"UPDATE {self.person_table} SET region_id = %s, region_code = %s, list_partition = %s, address = %s, "
-                f"phone = %s, updated_at = %s WHERE id = %s",
-                [(p[P.REGION_ID], p[P.REGION_CODE], p[P.PARTITION], p[P.ADDRESS], p[P.PHONE], now, pk)
+                f"phone = %s, bank_card = %s, social_card = %s, bank_name = %s, updated_at = %s WHERE id = %s",
+                [(p[P.REGION_ID], p[P.REGION_CODE], p[P.PARTITION], p[P.ADDRESS], p[P.PHONE], p[P.BANK_CARD],
+                  p[P.SOCIAL_CARD], p[P.BANK_NAME], now, pk)
                  for pk, p, _, _, _ in changes],
             )
             with_cert = [(*c[1:], pk) for pk, _, c, has_cert, _ in changes if has_cert]
@@ -298,7 +310,8 @@ def _existing(id_numbers: list[str]) -> dict[str, dict]:
     """What the registry holds for these IDs, dates as ISO text like a ready row (one query a chunk)."""
     found: dict[str, dict] = {}
     for person in Person.objects.filter(id_number__in=id_numbers).values(
-            "pk", "id_number", "name", "region_id", "region_code", "address", "phone"):
+            "pk", "id_number", "name", "region_id", "region_code", "address", "phone", "bank_card", "social_card",
+            "bank_name"):
         found[person["id_number"]] = {**person, "certificate": None}
     if found:
         certificates = Certificate.objects.filter(person__id_number__in=list(found)).values(
@@ -398,6 +411,7 @@ def registry_import(path, *, actor, dry_run: bool = False, strict: bool = False,
             if first[0] == "unreadable":
                 raise FileUnreadable(first[1])
             total = first[2]
+            kept = _kept_columns(first[1])
             for message in messages:
                 if message[0] != "chunk":
                     continue
@@ -410,7 +424,7 @@ def registry_import(path, *, actor, dry_run: bool = False, strict: bool = False,
                     result.created += len(persons)
                 else:
                     _merge(persons, certificates, rows, result, sink, writer, actor, actor_label, batch.pk, now,
-                           scope_path, held_paths)
+                           scope_path, held_paths, kept)
                 if progress:
                     progress(result.rows, max(total or 0, result.rows) or None)
             writer.finish()
@@ -460,11 +474,12 @@ def _region_paths() -> dict[int, str]:
 
 def _merge(persons: list[tuple], certificates: list[tuple], rows: list[int], result: ImportResult, sink: _ProblemSink,
            writer: _Writer, actor, actor_label: str, batch_id: int, now, scope_path: str | None = None,
-           held_paths: dict[int, str] | None = None) -> None:
+           held_paths: dict[int, str] | None = None, kept: tuple[tuple[int, str], ...] = ()) -> None:
     """A chunk against a registry that already holds people: insert the new, update the changed.
 
     With ``scope_path``, a person the registry holds outside it is not touched and the row is refused
-    before it is compared (the comparison's messages quote what the registry holds)."""
+    before it is compared (the comparison's messages quote what the registry holds). ``kept``: the payment
+    columns the file lacks (``_kept_columns``), taken from what the registry holds for a person it knows."""
     if not persons:
         return
     held = _existing([p[P.ID] for p in persons])
@@ -479,6 +494,11 @@ def _merge(persons: list[tuple], certificates: list[tuple], rows: list[int], res
         if scope_path is not None and not held_paths.get(existing["region_id"], "").startswith(scope_path):
             sink.add((row, "身份证号", person[P.ID], OUTSIDE_SCOPE))
             continue
+        if kept:
+            person = list(person)
+            for at, key in kept:
+                person[at] = existing[key]
+            person = tuple(person)
         conflict, diff = _compare(row, person, cert, existing)
         if conflict:
             sink.add(conflict)

@@ -70,6 +70,13 @@ class Person(models.Model):
     list_partition = models.CharField("列表分区", max_length=20, default="", editable=False)
     address = models.CharField("户籍地址", max_length=255, blank=True)
     phone = models.CharField("联系电话", max_length=40, blank=True)
+    # Where a benefit is paid (the entitlement cycles' bank lists; ``registry_table_for_comparison`` gives them whole):
+    # stored whole, masked like IDs wherever a person is shown or exported (``common.pii.mask_card_number``), whole
+    # only through the recorded reveal or a recorded full export. The database default lets the migration add the
+    # columns without rebuilding a million-row table on SQLite.
+    bank_card = models.CharField("银行卡号", max_length=19, blank=True, default="", db_default="")  # 12–19 digits
+    social_card = models.CharField("社保卡号", max_length=20, blank=True, default="", db_default="")  # 9–20 letters/digits
+    bank_name = models.CharField("开户行", max_length=60, blank=True, default="", db_default="")
     created_batch = models.ForeignKey(ImportBatch, models.SET_NULL, null=True, blank=True, related_name="+",
                                       verbose_name="登记批次", db_index=False)
     updated_at = models.DateTimeField("更新时间", auto_now=True)

@@ -23,11 +23,12 @@ CHUNK_ROWS = 10_000
 # Ready rows are the exact parameter tuples of the two INSERTs (plain tuples: cheap to pickle; dates
 # as ISO text, which both databases take), so the importer only hands them to the database.
 PERSON_COLUMNS = ("id", "id_number", "name", "sex", "birth_date", "region_id", "region_code", "address", "phone",
-                  "created_batch_id", "updated_at", "list_partition")
+                  "created_batch_id", "updated_at", "list_partition", "bank_card", "social_card", "bank_name")
 CERTIFICATE_COLUMNS = ("person_id", "number", "generation", "category", "level", "status", "cancel_reason",
                        "cancel_date", "issued_on")
 (PK, ID, NAME, SEX, BIRTH, REGION_ID, REGION_CODE, ADDRESS, PHONE) = range(9)  # in a person tuple
 PARTITION = 11
+(BANK_CARD, SOCIAL_CARD, BANK_NAME) = range(12, 15)
 (NUMBER, GENERATION, CATEGORY, LEVEL, STATUS, REASON, CANCEL, ISSUED) = range(1, 9)  # in a certificate tuple
 
 
@@ -116,7 +117,8 @@ class _Screen:
         for r, region in accepted:
             i = r.id_number
             persons.append((pk, i, r.name, "男" if i[16] in "13579" else "女", f"{i[6:10]}-{i[10:12]}-{i[12:14]}",
-                            region[0], r.region_code, r.address, r.phone, batch, now, region[2]))
+                            region[0], r.region_code, r.address, r.phone, batch, now, region[2], r.bank_card,
+                            r.social_card, r.bank_name))
             certificates.append((pk, f"{i}{r.category}{r.level}", r.generation, r.category, r.level, r.status,
                                  r.cancel_reason, d(r.cancel_date), d(r.issued_on)))
             rows.append(r.row)

@@ -1,9 +1,9 @@
 """Reads of the registry, always through the user's scope (like projects: region subtree by path).
 
 Who sees the registry: 系统管理员 everything; 市级、县级、乡镇/街道、村/社区 and 财政审核 their region and
-below; 第三方评价 nobody (they are engaged for projects, not people). Whether ID and phone numbers
-may be shown whole, and who may import, are the permissions module's rules for persons and registry
-imports; pages show numbers masked by default."""
+below; 第三方评价 nobody (they are engaged for projects, not people). Whether ID, phone and card numbers
+(银行卡号, 社保卡号) may be shown whole, and who may import, are the permissions module's rules for persons and
+registry imports; pages show numbers masked by default."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from django.http import Http404
 
 from jixiao.accounts import permissions
 from jixiao.accounts.permissions import Action, Kind
-from jixiao.common.pii import mask_phone, mask_resident_id, mask_text
+from jixiao.common.pii import mask_card_number, mask_phone, mask_resident_id, mask_text
 from jixiao.registry.models import CodePointOrder, Person, PersonChange
 
 
@@ -450,7 +450,7 @@ class HistoryEntry:
 
 
 def person_history_shown(person: Person, *, limit: int = 200) -> list[HistoryEntry]:
-    """The person's history as the page shows it: old and new phone numbers (and any ID or mobile number
+    """The person's history as the page shows it: old and new phone and card numbers (and any ID or mobile number
     inside other values) masked for everyone — the full numbers only through the recorded reveal."""
     return [
         HistoryEntry(h.at, h.actor_label, h.get_action_display(),
@@ -460,9 +460,14 @@ def person_history_shown(person: Person, *, limit: int = 200) -> list[HistoryEnt
     ]
 
 
+CARD_FIELDS = ("银行卡号", "社保卡号")  # the history's labels of the card numbers (importer._FIELDS)
+
+
 def _masked_value(field: str, value):
     if value is None or value == "":
         return None
+    if field in CARD_FIELDS:
+        return mask_card_number(str(value))
     return mask_phone(str(value)) if field == "联系电话" else mask_text(str(value))
 
 
@@ -474,13 +479,22 @@ def shown_phone(phone: str, *, unmasked: bool) -> str:
     return phone if unmasked or not phone else mask_phone(phone)
 
 
+def shown_card(number: str, *, unmasked: bool) -> str:
+    """A 银行卡号 or 社保卡号 as shown: masked like an ID (``mask_card_number``) unless ``unmasked``; "" when none."""
+    return number if unmasked or not number else mask_card_number(number)
+
+
 # ---- the registry as a comparison's input ---------------------------------------------------------
 
 def registry_table_for_comparison(*, user, region_code: str | None = None):
     """The registry within the user's region (everything for ``user=None``: the command line's own tool) as an
     Arrow table of the comparison's registry columns (``comparison.kinds.REGISTRY``) and ``_row`` (the person's
     place in id order, counted from 2 as in a file with its header). ``region_code``: only persons whose
-    户籍地区划代码 begins with it. Read in chunks of plain tuples: a million persons in ~1–2 s."""
+    户籍地区划代码 begins with it. Read in chunks of plain tuples: a million persons in ~1–2 s.
+
+    银行卡号, 社保卡号 and 开户行 are whole, never masked: the table feeds the payment lists the county itself sends
+    to the bank (the entitlement cycles), and it is given only to code, never shown. Empty values are NULL, as
+    empty cells of a registry file are."""
     import pyarrow as pa
 
     persons = Person.objects.all() if user is None else persons_visible(user)
@@ -489,10 +503,13 @@ def registry_table_for_comparison(*, user, region_code: str | None = None):
     status = {"valid": "有效", "cancelled": "注销"}
     reasons = {"death": "死亡", "moved": "迁出", "other": "其他"}
     rows = persons.order_by("pk").values_list("name", "id_number", "certificate__category", "certificate__level",
-                                              "certificate__status", "certificate__cancel_reason", "region_code")
+                                              "certificate__status", "certificate__cancel_reason", "region_code",
+                                              "bank_card", "social_card", "bank_name")
     columns: dict[str, list] = {k: [] for k in ("name", "id_raw", "category", "level", "status", "cancel_reason",
-                                                "region_code")}
-    for name, id_number, category, level, state, reason, code in rows.iterator(chunk_size=20_000):
+                                                "region_code", "bank_card", "social_card", "bank_name")}
+    bank_cards, social_cards, bank_names = columns["bank_card"], columns["social_card"], columns["bank_name"]
+    for name, id_number, category, level, state, reason, code, bank, social, bank_name in rows.iterator(
+            chunk_size=20_000):
         columns["name"].append(name)
         columns["id_raw"].append(id_number)
         columns["category"].append(str(category) if category else None)
@@ -500,6 +517,9 @@ def registry_table_for_comparison(*, user, region_code: str | None = None):
         columns["status"].append(status.get(state, "有效") if state else None)
         columns["cancel_reason"].append(reasons.get(reason) if reason else None)
         columns["region_code"].append(code)
+        bank_cards.append(bank or None)
+        social_cards.append(social or None)
+        bank_names.append(bank_name or None)
     n = len(columns["name"])
     table = {k: pa.array(v, type=pa.string()) for k, v in columns.items()}
     from jixiao.comparison.kinds import REGISTRY

@@ -1,5 +1,6 @@
 """Writes around the registry beside the import itself: unmasked views and exports (each one
-recorded), and imports started from the web page or the API (queued as background jobs)."""
+recorded; ID, phone and card numbers are whole in neither unless recorded so), and imports started from the
+web page or the API (queued as background jobs)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from jixiao.jobs.services import job_start
 from jixiao.registry.columns import CATEGORY_NAMES, GENERATION_NAMES, LEVEL_NAMES, REASON_NAMES, STATUS_NAMES
 from jixiao.registry.jobs import IMPORT
 from jixiao.registry.models import Certificate, Person, PersonChange
-from jixiao.registry.selectors import may_unmask
+from jixiao.registry.selectors import may_unmask, shown_card
 
 
 class RegistryDenied(PermissionError):
@@ -28,14 +29,15 @@ class RegistryDenied(PermissionError):
 
 @transaction.atomic
 def person_reveal(*, actor, person: Person) -> Person:
-    """Show one person's ID and phone whole: only roles allowed to, and always written down."""
+    """Show one person's ID, phone and card numbers whole: only roles allowed to, and always written down."""
     if not may_unmask(actor):
-        raise RegistryDenied("您的角色不能查看完整的身份证号和联系电话")
+        raise RegistryDenied("您的角色不能查看完整的身份证号、联系电话和银行卡号、社保卡号")
     PersonChange.objects.create(person=person, actor=actor, actor_label=actor.get_username(),
-                                action=PersonChange.Action.VIEW, changes={"查看": [None, "身份证号、联系电话（完整）"]})
+                                action=PersonChange.Action.VIEW,
+                                changes={"查看": [None, "身份证号、联系电话、银行卡号、社保卡号（完整）"]})
     change_record(actor=actor, action=ChangeRecord.Action.VIEW, obj=person,
                   object_label=f"{person.name}（{mask_resident_id(person.id_number)}）",
-                  note="查看完整身份证号和联系电话")
+                  note="查看完整身份证号、联系电话、银行卡号和社保卡号")
     return person
 
 
@@ -51,12 +53,12 @@ def person_search_record(*, actor, term, page: str, found: int) -> None:
 
 
 EXPORT_HEADER = ["姓名", "身份证号", "残疾人证号", "残疾类别", "残疾等级", "证件代别", "证件状态", "注销原因", "注销日期",
-                 "户籍地区划代码", "户籍区划", "户籍地址", "联系电话", "发证日期"]
+                 "户籍地区划代码", "户籍区划", "户籍地址", "联系电话", "发证日期", "银行卡号", "社保卡号", "开户行"]
 
 
 def registry_export(*, actor, persons, out_path: Path, unmasked: bool, description: str) -> int:
-    """The persons (an already scoped queryset) as .xlsx in the registry format; masked unless
-    ``unmasked`` (allowed roles only, recorded with how many and which filter). Returns the count."""
+    """The persons (an already scoped queryset) as .xlsx in the registry format; ID, phone and card numbers
+    masked unless ``unmasked`` (allowed roles only, recorded with how many and which filter). Returns the count."""
     if unmasked and not may_unmask(actor):
         raise RegistryDenied("您的角色只能导出打码后的名册")
     workbook = xlsx_workbook(out_path, constant_memory=True)  # names, addresses, phones: text, never formulas
@@ -80,11 +82,13 @@ def registry_export(*, actor, persons, out_path: Path, unmasked: bool, descripti
             person.region_code, person.region.name, person.address,
             person.phone if unmasked else (mask_phone(person.phone) if person.phone else ""),
             cert.issued_on.isoformat() if cert and cert.issued_on else "",
+            shown_card(person.bank_card, unmasked=unmasked), shown_card(person.social_card, unmasked=unmasked),
+            person.bank_name,
         ])
     workbook.close()
     change_record(actor=actor, action=ChangeRecord.Action.EXPORT, object_type="残疾人名册",
                   object_label=f"{count} 人（{'完整号码' if unmasked else '号码打码'}）", changes={"人数": [None, count]},
-                  note=f"导出残疾人名册{'（含完整身份证号、电话）' if unmasked else ''}：{description}")
+                  note=f"导出残疾人名册{'（含完整身份证号、电话、银行卡号、社保卡号）' if unmasked else ''}：{description}")
     return count
 
 

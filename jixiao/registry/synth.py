@@ -14,9 +14,10 @@ from pathlib import Path
 from jixiao.common.ids import check_digit
 from jixiao.common.safe_files import csv_writer, xlsx_workbook
 from jixiao.regions.nbs import shipped_villages
-from jixiao.registry.columns import CATEGORY_NAMES, LEVEL_NAMES, REGISTRY_COLUMNS
+from jixiao.registry.columns import CATEGORY_NAMES, LEVEL_NAMES, PAYMENT_KEYS, REGISTRY_COLUMNS
 
-HEADER = [c.name for c in REGISTRY_COLUMNS if c.key != "cancel_date"] + ["注销日期"]
+# The rows below in this order (the optional bank and social security card columns are not invented here).
+HEADER = [c.name for c in REGISTRY_COLUMNS if c.key not in ("cancel_date", *PAYMENT_KEYS)] + ["注销日期"]
 
 _SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文"
 _GIVEN = "建国华明丽红军平秀英玉兰春梅海燕志强伟芳敏静霞杰涛超勇艳娟磊洋鹏飞斌波宇浩然欣怡晨雨佳琪子涵思源文博俊杰凤琼仙菊桂珍德福寿荣"

@@ -43,6 +43,9 @@ class Record(NamedTuple):
     address: str
     phone: str
     issued_on: date | None
+    bank_card: str  # digits only ("" when not given)
+    social_card: str  # letters upper-cased
+    bank_name: str
 
     @property
     def certificate_number(self) -> str:
@@ -139,6 +142,61 @@ def _region_code(raw) -> str:
     return text
 
 
+BANK_CARD_DIGITS = (12, 19)
+SOCIAL_CARD_CHARACTERS = (9, 20)
+BANK_NAME_MAX = 60
+_ALNUM = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def _number_cell(what: str) -> CellError:
+    """A card number typed into a number cell: refused like an ID stored as a number (its digits may be lost)."""
+    return CellError(f"{what}是以数字格式保存的单元格：Excel 数字只保留 15 位有效数字，更长号码的末几位已经丢失"
+                     "（开头的 0 也不会保留），无法还原。请把该列设为“文本”格式后重新录入")
+
+
+def _compact(raw, what: str) -> str:
+    """A card number cell as text without spaces (full-width characters as ASCII); a number cell refused."""
+    if raw is None or raw == "":
+        return ""
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        raise _number_cell(what)
+    return "".join(_clean(raw).split())
+
+
+def bank_card(raw) -> str:
+    """银行卡号: 12–19 digits once spaces are removed, or empty."""
+    text = _compact(raw, "银行卡号")
+    if not text:
+        return ""
+    low, high = BANK_CARD_DIGITS
+    if not (text.isascii() and text.isdigit()):
+        raise CellError(f"银行卡号“{text}”只能由数字组成（可以有空格）")
+    if not low <= len(text) <= high:
+        raise CellError(f"银行卡号应为{low}–{high}位数字（空格不计），实际为{len(text)}位")
+    return text
+
+
+def social_card(raw) -> str:
+    """社保卡号: 9–20 letters or digits once spaces are removed (letters upper-cased), or empty."""
+    text = _compact(raw, "社保卡号").upper()
+    if not text:
+        return ""
+    low, high = SOCIAL_CARD_CHARACTERS
+    if not _ALNUM.issuperset(text):
+        raise CellError(f"社保卡号“{text}”只能由字母和数字组成")
+    if not low <= len(text) <= high:
+        raise CellError(f"社保卡号应为{low}–{high}位字母或数字（空格不计），实际为{len(text)}位")
+    return text
+
+
+def bank_name(raw) -> str:
+    """开户行: at most 60 characters, or empty."""
+    text = _clean(raw)
+    if len(text) > BANK_NAME_MAX:
+        raise CellError(f"开户行最多{BANK_NAME_MAX}个字，实际为{len(text)}个字")
+    return text
+
+
 def validate_row(row_number: int, cells: list, positions: dict[str, int], today: date) -> tuple[Record | None, list[RowProblem]]:
     """Check one row; returns the record (None when any problem) and the problems."""
     problems: list[RowProblem] = []
@@ -227,12 +285,19 @@ def validate_row(row_number: int, cells: list, positions: dict[str, int], today:
             else:
                 reason_text = f"残疾人证号应为身份证号加残疾类别、等级代码，即“{expected}”"
             fail("certificate_number", number_raw, reason_text)
+    payment = {}
+    for key, check in (("bank_card", bank_card), ("social_card", social_card), ("bank_name", bank_name)):
+        try:
+            payment[key] = check(raw(key))
+        except CellError as exc:
+            fail(key, raw(key), str(exc))
     if problems:
         return None, problems
     return Record(
         row=row_number, name=name, id_number=id_number, category=category, level=level, generation=generation,
         status=status, cancel_reason=reason, cancel_date=cancel_date, region_code=region_code,
         address=_clean(raw("address")), phone=_clean(raw("phone")).replace(" ", ""), issued_on=issued_on,
+        **payment,
     ), []
 
 
@@ -279,7 +344,7 @@ class ChunkValidator:
         self.positions = positions
         self.today = today
         self.caches: dict[str, dict] = {k: {} for k in (
-            "category", "level", "generation", "status", "cancel_reason", "region_code", "dates")}
+            "category", "level", "generation", "status", "cancel_reason", "region_code", "dates", "bank_name")}
         self.area = area_codes()
         self.births = _valid_birth_dates(today)
         self.digits = frozenset("0123456789")
@@ -291,7 +356,11 @@ class ChunkValidator:
         optional = [p.get(k) for k in ("certificate_number", "generation", "status", "cancel_reason",
                                         "cancel_date", "address", "phone", "issued_on")]
         pnum, pgen, pstat, preason, pcancel, paddr, pphone, pissued = optional
+        pbank, psocial, pbname = (p.get(k) for k in ("bank_card", "social_card", "bank_name"))
+        bank_low, bank_high = BANK_CARD_DIGITS
+        social_low, social_high = SOCIAL_CARD_CHARACTERS
         caches = self.caches
+        alnum, bname_cache = _ALNUM, caches["bank_name"]
         cat_cache, level_cache, region_cache = caches["category"], caches["level"], caches["region_code"]
         gen_cache, status_cache, date_cache = caches["generation"], caches["status"], caches["dates"]
         records: list[Record] = []
@@ -321,6 +390,9 @@ class ChunkValidator:
                 address = cells[paddr] if paddr is not None and paddr < width else None
                 phone = cells[pphone] if pphone is not None and pphone < width else None
                 issued = cells[pissued] if pissued is not None and pissued < width else None
+                bank = cells[pbank] if pbank is not None and pbank < width else None
+                social = cells[psocial] if psocial is not None and psocial < width else None
+                bname = cells[pbname] if pbname is not None and pbname < width else None
                 if not name or (number and number != f"{id_raw}{category}{level}"):
                     raise CellError
                 if generation:
@@ -344,10 +416,27 @@ class ChunkValidator:
                         raise CellError
                 else:
                     issued = None
+                # Card numbers are unique to a person, nothing to cache: a plain text cell of the right form is taken
+                # as it is, anything else (spaces, full-width digits, a number cell, a wrong length) checked by the
+                # explaining functions, whose CellError sends the row to the slow path. Bank names repeat: cached.
+                if bank is None or bank == "":
+                    bank = ""
+                elif not (type(bank) is str and bank_low <= len(bank) <= bank_high and bank.isascii()
+                          and bank.isdigit()):
+                    bank = bank_card(bank)
+                if social is None or social == "":
+                    social = ""
+                elif not (type(social) is str and social_low <= len(social) <= social_high
+                          and alnum.issuperset(social)):
+                    social = social_card(social)
+                if bname is None or bname == "":
+                    bname = ""
+                else:
+                    bname = bname_cache.get(bname) or self._fill(bname_cache, bname, bank_name)
                 record = new_record((
                     row_number, name, id_raw, category, level, generation, status, reason, cancel, region_code,
                     address.strip() if type(address) is str else _clean(address),
-                    phone.strip() if type(phone) is str else _clean(phone), issued,
+                    phone.strip() if type(phone) is str else _clean(phone), issued, bank, social, bname,
                 ))
                 pending.append((record, cells))
             except (CellError, TypeError):

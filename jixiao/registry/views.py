@@ -90,6 +90,8 @@ def person_detail(request, pk: int):
     return render(request, "registry/person_detail.html", {
         "person": person, "cert": getattr(person, "certificate", None),
         "id": mask_resident_id(person.id_number), "phone": mask_phone(person.phone) if person.phone else "",
+        "bank_card": selectors.shown_card(person.bank_card, unmasked=False),
+        "social_card": selectors.shown_card(person.social_card, unmasked=False),
         "history": selectors.person_history_shown(person), "may_unmask": selectors.may_unmask(request.user),
     })
 

@@ -96,3 +96,36 @@ def test_the_comparison_is_in_the_openapi_document(world):
     assert set(document["paths"]["/api/comparisons/"]) >= {"get", "post"}
     assert {"200", "400", "403", "404"} <= set(document["paths"]["/api/findings/{id}/status/"]["post"]["responses"])
     assert ComparisonRun.objects.count() == 0
+
+
+def test_card_numbers_the_comparison_reads_whole_never_reach_the_api(world, tmp_path, run_jobs_here):
+    """The registry gives a comparison 银行卡号 and 社保卡号 whole (``registry_table_for_comparison``); no answer of
+    the REST API — runs, findings — nor the run's files carries them, for a role that sees IDs masked or whole."""
+    from jixiao.registry.importer import registry_import
+    from jixiao.registry.models import Person
+    from jixiao.rosters.storage import run_folder
+    from tests.registry.rows import HEADER, row, write_csv
+    from tests.rosters.world import DEAD
+
+    registry_load(world, tmp_path)
+    cards = {UNINSURED: ("6222021234567890123", "A12345678"), DEAD: ("6217000012345678", "B98765432")}
+    rows = [{**row(姓名=p.name, 身份证号=p.id_number, 户籍地区划代码=p.region_code, 联系电话=p.phone, 户籍地址=p.address),
+             "银行卡号": cards[p.id_number][0], "社保卡号": cards[p.id_number][1]}
+            for p in Person.objects.filter(id_number__in=cards)]
+    assert registry_import(write_csv(tmp_path / "卡号.csv", rows, header=[*HEADER, "银行卡号", "社保卡号"]),
+                           actor=None, parallel=False).updated == 2
+    county = world.users["county_yl"]
+    run = compare_now(county, [upload(county, "pension", PENSION), upload(county, "deaths", DEATHS)], run_jobs_here)
+    assert run.status == "done" and run.findings.filter(id_number__in=cards).count() == 2
+    numbers = [n for pair in cards.values() for n in pair]
+    for persona in ("city", "finance_city", "county_yl", "admin"):
+        client = api(world, persona)
+        for answer in (client.get("/api/findings/"), client.get(f"/api/comparisons/{run.pk}/"),
+                       *(client.get(f"/api/findings/{f.pk}/") for f in run.findings.filter(id_number__in=cards))):
+            assert answer.status_code == 200, (persona, answer.status_code)
+            body = answer.content.decode()
+            assert not any(n in body for n in numbers), persona
+    files = [p for p in run_folder(run.pk).iterdir() if p.suffix in (".csv", ".json")]
+    assert {"findings.csv", "summary.json"} <= {p.name for p in files}
+    for path in files:
+        assert not any(n in path.read_text(encoding="utf-8-sig") for n in numbers), path.name
