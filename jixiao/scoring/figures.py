@@ -226,7 +226,7 @@ def _programme_figures(year: int, index: int, programme: Programme) -> dict:
     sentences["beneficiaries"] = f"{beneficiaries}。" if beneficiaries else ""
     return {
         "no": index,
-        "numeral": _cn_count(index) if index <= 10 else str(index),
+        "numeral": _numeral(index),
         "name": programme.name,
         "policies": citations,
         "sources": sources,
@@ -256,11 +256,15 @@ def _programmes_figures(result: EvaluationResult) -> tuple[list[dict], dict | No
     spent = sum((a.spent for a in amounts), Decimal(0))
     combined = {
         "count": len(rows),
-        "count_words": _cn_count(len(rows)),
+        "count_words": "两" if len(rows) == 2 else _cn_count(len(rows)),  # 两个项目, not 二个
         "names": "、".join(r["name"] for r in rows),
         "total": fmt_wan(total),
         "spent": fmt_wan(spent),
         "balance": fmt_wan(total - spent),
+        # the numbers of the sections after the programmes' (seed 003: 六、综合评价… 七、存在问题)
+        "conclusion_numeral": _numeral(len(rows) + 1),
+        "problems_numeral": _numeral(len(rows) + 2),
+        "advice_numeral": _numeral(len(rows) + 3),
     }
     return rows, combined
 
@@ -294,6 +298,15 @@ def _grade_scale_words(scale) -> str:
             parts.append(f"{fmt_plain(upper)}分以下为{grade}")
         upper = lower
     return "，".join(parts)
+
+
+def _numeral(n: int) -> str:
+    """Section numbers 一 … 九十九 (一、二、…、十、十一、…)."""
+    digits = "零一二三四五六七八九"
+    if n < 10:
+        return digits[n]
+    tens, ones = divmod(n, 10)
+    return (digits[tens] if tens > 1 else "") + "十" + (digits[ones] if ones else "")
 
 
 def _cn_count(n: int) -> str:

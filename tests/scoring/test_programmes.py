@@ -50,8 +50,9 @@ def test_programme_figures_and_sentences():
     assert dibao["sentences"]["beneficiaries"] == "全年累计救助990户1212人，平均月救助83户101人。"
     assert dibao["sentences"]["standard"] == "保障标准为630元/人/月。"
     assert tekun["sentences"]["beneficiaries"] == "全年累计救助12人。"
-    assert fig["programmes_total"] == {"count": 2, "count_words": "二", "names": "城市居民最低生活保障、特困人员供养",
-                                       "total": "133.93", "spent": "88.54", "balance": "45.39"}
+    assert fig["programmes_total"] == {"count": 2, "count_words": "两", "names": "城市居民最低生活保障、特困人员供养",
+                                       "total": "133.93", "spent": "88.54", "balance": "45.39",
+                                       "conclusion_numeral": "三", "problems_numeral": "四", "advice_numeral": "五"}
     # the project's funds are its programmes' (so 资金到位率 / 预算执行率 rules see them)
     assert (fig["funds"]["budget"], fig["funds"]["arrived"], fig["funds"]["spent"]) == ("133.93", "133.93", "88.54")
     summary = summary_from_figures(fig)
@@ -72,3 +73,9 @@ def test_project_without_programmes_prints_no_programme_keys():
     assert "programmes" not in fig and "programmes_total" not in fig
     assert "programmes_conclusion" not in fig["sentences"]
     assert "programmes" not in summary_from_figures(fig)
+
+
+def test_section_numerals_after_many_programmes():
+    from jixiao.scoring.figures import _numeral
+
+    assert [_numeral(n) for n in (1, 9, 10, 11, 12, 20, 23)] == ["一", "九", "十", "十一", "十二", "二十", "二十三"]
