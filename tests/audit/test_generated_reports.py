@@ -26,7 +26,7 @@ from tests.factories import sample_project
 
 NO_CHARTS = {"level1": None, "allocation": None}
 
-KNOWN_DEMO_DATA_FINDINGS = {"001": [], "002": []}
+KNOWN_DEMO_DATA_FINDINGS = {"001": [], "002": [], "003": []}
 
 
 def audit_project(project, path, charts=NO_CHARTS):
@@ -40,8 +40,8 @@ def test_demo_reports(tmp_path):
     from jixiao.demo.run import demo_run
 
     outputs = demo_run(tmp_path, pdf=False, store=False)
-    assert len(outputs) == 2
-    for key, out in zip(("001", "002"), outputs, strict=True):
+    assert len(outputs) == 3
+    for key, out in zip(("001", "002", "003"), outputs, strict=True):
         docx = next(p for p in out.files if str(p).endswith(".docx"))
         report = audit_file(docx)
         got = sorted((f.kind, f.found) for f in report.findings)
