@@ -129,3 +129,22 @@ def test_committed_programme_template_matches_its_generator(tmp_path):
     for part in ("word/document.xml", "word/styles.xml", "word/footer1.xml"):
         with zipfile.ZipFile(PROGRAMME_TEMPLATE_PATH) as a, zipfile.ZipFile(rebuilt) as b:
             assert a.read(part) == b.read(part), f"{part} differs: run python -m jixiao.reports.build_template"
+
+
+def test_score_sheet_has_a_programme_sheet(tmp_path):
+    from python_calamine import CalamineWorkbook
+
+    from jixiao.reports.scoresheet import write_score_sheet
+
+    path = write_score_sheet(build_figures(evaluate(programme_project())), tmp_path / "评分表.xlsx")
+    book = CalamineWorkbook.from_path(str(path))
+    assert book.sheet_names == ["评分汇总", "指标评分", "满意度", "资金", "子项目"]
+    rows = book.get_sheet_by_name("子项目").to_python()
+    assert rows[1][:6] == ["序号", "子项目", "资金合计（万元）", "支出（万元）", "结余（万元）", "结余原因"]
+    assert rows[2][:8] == [1, "城市居民最低生活保障", 113.23, 70.32, 42.91, "上级资金拨给过多", 990, 1212]
+    assert rows[3][:8] == [2, "城乡临时救助", 28.09, 7.03, 21.06, "往年结余过多", 12, 12]
+    assert rows[4][:5] == ["合计", "", 141.32, 77.35, 63.97]
+    assert [r[:4] for r in rows[7:9]] == [[1, "城市居民最低生活保障", "中央", 26], [1, "城市居民最低生活保障", "省级", 40]]
+    # a project without programmes keeps its four sheets
+    plain = write_score_sheet(build_figures(evaluate(sample_project())), tmp_path / "单.xlsx")
+    assert CalamineWorkbook.from_path(str(plain)).sheet_names == ["评分汇总", "指标评分", "满意度", "资金"]
