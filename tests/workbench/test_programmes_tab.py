@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.test import Client
+from docx import Document
 
 from jixiao.demo.seeds import load_seed
 from jixiao.projects.models import Project
@@ -40,6 +41,12 @@ def test_upload_seed_003_and_see_its_programmes(world, tmp_path):
     ]
     assert '<th>合计</th><th class="num">196.32</th><th class="num">129.36</th><th class="num">66.96</th>' in tab
     assert "<tr><td>上年结转</td><td class=\"num\">8.53</td>" in tab
+    # the downloaded report is the multi-programme one, from the stored figures
+    docx = client.get(f"/projects/{project.pk}/report.docx")
+    assert docx.status_code == 200
+    texts = [p.text for p in Document(io.BytesIO(b"".join(docx.streaming_content) if docx.streaming else docx.content))
+             .paragraphs]
+    assert "一、城市居民最低生活保障" in texts and "七、存在问题" in texts
 
 
 def test_projects_without_programmes_have_no_programme_tab(world):
