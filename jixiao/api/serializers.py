@@ -133,6 +133,31 @@ class PolicyFigureSerializer(serializers.Serializer):
     citation = _text(help_text="报告中的引用写法")
 
 
+class ProgrammeSourceFigureSerializer(serializers.Serializer):
+    kind = _text(help_text="资金来源")
+    words = _text(help_text="报告中的写法，如“中央资金”")
+    amount = _text(help_text="到位数（万元）")
+    document = _text(help_text="依据文号")
+    note = _text(help_text="备注")
+
+
+class ProgrammeFigureSerializer(serializers.Serializer):
+    no = serializers.IntegerField(read_only=True, help_text="序号")
+    name = _text(help_text="子项目名称")
+    policies = serializers.ListField(child=serializers.CharField(), read_only=True, help_text="政策依据（引用写法）")
+    sources = ProgrammeSourceFigureSerializer(many=True, read_only=True)
+    expenditures = ExpenditureFigureSerializer(many=True, read_only=True)
+    total = _text(help_text="资金合计（各来源之和，万元）")
+    spent = _text(help_text="支出合计（万元）")
+    balance = _text(help_text="结余＝资金合计－支出合计（万元）")
+    balance_reason = _text(help_text="结余原因")
+    households = _text(help_text="全年救助户数")
+    persons = _text(help_text="全年救助人数")
+    monthly_households = _text(help_text="月均救助户数")
+    monthly_persons = _text(help_text="月均救助人数")
+    standard = _text(help_text="保障标准")
+
+
 # ---- projects ----------------------------------------------------------------------------------
 
 class RegionSerializer(serializers.Serializer):
@@ -163,6 +188,8 @@ class ProjectDetailSerializer(ProjectSerializer):
     level1 = Level1Serializer(source=f"{_FIGURES}.level1", many=True, read_only=True, allow_null=True)
     survey = SurveyFigureSerializer(source=f"{_FIGURES}.survey", read_only=True, allow_null=True)
     policies = PolicyFigureSerializer(source=f"{_FIGURES}.policies", many=True, read_only=True, allow_null=True)
+    programmes = ProgrammeFigureSerializer(source=f"{_FIGURES}.programmes", many=True, read_only=True, allow_null=True,
+                                           help_text="子项目（多项目时），单一项目为 null")
 
 
 class ProjectQuerySerializer(serializers.Serializer):

@@ -1,11 +1,11 @@
-"""``jixiao demo``: rebuild seeds 001 and 002 from their published figures, through the same
+"""``jixiao demo``: rebuild seeds 001, 002 and 003 (multi-programme) from their published figures, through the same
 workbook path staff use (package data → .xlsx → read and validated → scored → report)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from jixiao.demo.seeds import SEED_KEYS, load_seed, seed_folder_name
+from jixiao.demo.seeds import DEMO_KEYS, load_seed, seed_folder_name
 from jixiao.reports.outputs import EvaluationOutputs, evaluation_produce
 
 WORKBOOK_NAME = "项目工作簿.xlsx"
@@ -16,7 +16,7 @@ def demo_run(out_dir: Path, *, pdf: bool = True, store: bool = True) -> list[Eva
     from jixiao.workbooks.writer import write_workbook
 
     results = []
-    for key in SEED_KEYS:
+    for key in DEMO_KEYS:
         folder = Path(out_dir) / seed_folder_name(key)
         folder.mkdir(parents=True, exist_ok=True)
         workbook = folder / WORKBOOK_NAME

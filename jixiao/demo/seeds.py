@@ -1,4 +1,8 @@
-"""The two demo projects, rebuilt from the published figures of seed reports 001 and 002.
+"""The demo projects, rebuilt from the published figures of seed reports 001, 002 and 003.
+
+Seeds 001 and 002 are single projects (``SEED_KEYS``); seed 003 is a multi-programme project
+(``PROGRAMME_SEED_KEYS``: five social-assistance programmes of 呈贡区民政局, 2019). ``DEMO_KEYS`` is
+every seed ``jixiao demo`` reproduces.
 
 Each is package data (``demo/data/seedNNN.json``) whose keys mirror the ``ProjectInput``
 dataclasses: amounts, weights and scores are strings turned into ``Decimal`` (never binary
@@ -18,10 +22,13 @@ from importlib import resources
 from jixiao.scoring.inputs import ProjectInput
 
 SEED_KEYS = ("001", "002")
+PROGRAMME_SEED_KEYS = ("003",)
+DEMO_KEYS = (*SEED_KEYS, *PROGRAMME_SEED_KEYS)
 
 _FOLDERS = {
     "001": "001_残疾人养老保险补助经费",
     "002": "002_残疾人服务状况和需求调查补助经费",
+    "003": "003_呈贡区社会救助资金（多项目）",
 }
 
 
@@ -30,8 +37,8 @@ class SeedError(ValueError):
 
 
 def _check_key(key: str) -> None:
-    if key not in SEED_KEYS:
-        raise SeedError(f"未知的演示项目“{key}”。可用的演示项目：{'、'.join(SEED_KEYS)}")
+    if key not in DEMO_KEYS:
+        raise SeedError(f"未知的演示项目“{key}”。可用的演示项目：{'、'.join(DEMO_KEYS)}")
 
 
 def seed_folder_name(key: str) -> str:
@@ -123,4 +130,4 @@ def load_seed(key: str) -> ProjectInput:
     return project_from_dict(raw, name)
 
 
-__all__ = ["SEED_KEYS", "load_seed", "seed_folder_name", "project_from_dict", "SeedError"]
+__all__ = ["SEED_KEYS", "PROGRAMME_SEED_KEYS", "DEMO_KEYS", "load_seed", "seed_folder_name", "project_from_dict", "SeedError"]

@@ -99,6 +99,20 @@ def project_input_from_db(evaluation: Evaluation) -> data.ProjectInput:
             data.Interview(v.topic, v.summary, v.interviewee, v.role, v.method, v.held_on)
             for v in project.interviews.all()
         ],
+        programmes=[
+            data.Programme(
+                p.name,
+                policies=[data.PolicyDocument(d.title, d.number, d.issuer) for d in p.policies.all()],
+                sources=[data.ProgrammeSource(s.kind, fen_to_wan(s.amount_fen), s.document, s.note)
+                         for s in p.sources.all()],
+                expenditures=[data.Expenditure(e.item, fen_to_wan(e.amount_fen), note=e.note)
+                              for e in p.expenditures.all()],
+                balance_reason=p.balance_reason, households=p.households, persons=p.persons,
+                monthly_households=p.monthly_households, monthly_persons=p.monthly_persons, standard=p.standard,
+                description=p.description,
+            )
+            for p in project.programmes.prefetch_related("policies", "sources", "expenditures")
+        ],
         narrative=dict(project.narrative),
         grade_scale=data.GradeScale([(g, Decimal(lo)) for g, lo in evaluation.grade_bands])
         if evaluation.grade_bands else data.GradeScale(),

@@ -167,3 +167,67 @@ class Interview(models.Model):
         verbose_name = "访谈"
         verbose_name_plural = "访谈"
         ordering = ["project", "position"]
+
+
+class Programme(models.Model):
+    """A sub-project (子项目) of a multi-programme project (seed 003); its totals are computed, not kept."""
+
+    project = models.ForeignKey(Project, models.CASCADE, related_name="programmes", verbose_name="项目")
+    position = models.PositiveSmallIntegerField("序号", default=0)
+    name = models.CharField("子项目名称", max_length=200)
+    standard = models.TextField("保障标准", blank=True)
+    households = models.PositiveIntegerField("全年救助户数", null=True, blank=True)
+    persons = models.PositiveIntegerField("全年救助人数", null=True, blank=True)
+    monthly_households = models.PositiveIntegerField("月均救助户数", null=True, blank=True)
+    monthly_persons = models.PositiveIntegerField("月均救助人数", null=True, blank=True)
+    balance_reason = models.TextField("结余原因", blank=True)
+    description = models.TextField("情况说明", blank=True)
+
+    class Meta:
+        verbose_name = "子项目"
+        verbose_name_plural = "子项目"
+        ordering = ["project", "position"]
+        constraints = [models.UniqueConstraint(fields=["project", "name"], name="programme_unique_name")]
+
+    def __str__(self):
+        return self.name
+
+
+class ProgrammePolicy(models.Model):
+    programme = models.ForeignKey(Programme, models.CASCADE, related_name="policies", verbose_name="子项目")
+    position = models.PositiveSmallIntegerField("序号", default=0)
+    title = models.CharField("文件名称", max_length=300)
+    number = models.CharField("文号", max_length=60, blank=True)
+    issuer = models.CharField("发文单位", max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = "子项目政策依据"
+        verbose_name_plural = "子项目政策依据"
+        ordering = ["programme", "position"]
+
+
+class ProgrammeSource(models.Model):
+    programme = models.ForeignKey(Programme, models.CASCADE, related_name="sources", verbose_name="子项目")
+    position = models.PositiveSmallIntegerField("序号", default=0)
+    kind = models.CharField("来源", max_length=10, choices=_choices(FUND_SOURCE_KINDS))
+    amount_fen = models.BigIntegerField("到位数（分）")
+    document = models.CharField("依据文号", max_length=60, blank=True)
+    note = models.CharField("备注", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "子项目资金来源"
+        verbose_name_plural = "子项目资金来源"
+        ordering = ["programme", "position"]
+
+
+class ProgrammeExpenditure(models.Model):
+    programme = models.ForeignKey(Programme, models.CASCADE, related_name="expenditures", verbose_name="子项目")
+    position = models.PositiveSmallIntegerField("序号", default=0)
+    item = models.CharField("支出事项", max_length=200)
+    amount_fen = models.BigIntegerField("金额（分）")
+    note = models.CharField("备注", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "子项目支出"
+        verbose_name_plural = "子项目支出"
+        ordering = ["programme", "position"]

@@ -17,6 +17,10 @@ from jixiao.projects.models import (
     Interview,
     PerformanceTarget,
     PolicyDocument,
+    Programme,
+    ProgrammeExpenditure,
+    ProgrammePolicy,
+    ProgrammeSource,
     Project,
 )
 from jixiao.regions.models import Region
@@ -42,9 +46,37 @@ def _region(code: str, label: str) -> Region:
     return region
 
 
+def _programmes_create(project: Project, data: ProjectInput) -> None:
+    rows = Programme.objects.bulk_create(
+        Programme(project=project, position=i, name=p.name, standard=p.standard, households=p.households,
+                  persons=p.persons, monthly_households=p.monthly_households, monthly_persons=p.monthly_persons,
+                  balance_reason=p.balance_reason, description=p.description)
+        for i, p in enumerate(data.programmes)
+    )
+    if not rows:
+        return
+    if any(row.pk is None for row in rows):  # databases that return no ids from a bulk insert
+        rows = list(Programme.objects.filter(project=project).order_by("position"))
+    pairs = list(zip(rows, data.programmes, strict=True))
+    ProgrammePolicy.objects.bulk_create(
+        ProgrammePolicy(programme=row, position=i, title=d.title, number=d.number, issuer=d.issuer)
+        for row, p in pairs for i, d in enumerate(p.policies)
+    )
+    ProgrammeSource.objects.bulk_create(
+        ProgrammeSource(programme=row, position=i, kind=s.kind, amount_fen=wan_to_fen(s.amount), document=s.document,
+                        note=s.note)
+        for row, p in pairs for i, s in enumerate(p.sources)
+    )
+    ProgrammeExpenditure.objects.bulk_create(
+        ProgrammeExpenditure(programme=row, position=i, item=e.item, amount_fen=wan_to_fen(e.amount), note=e.note)
+        for row, p in pairs for i, e in enumerate(p.expenditures)
+    )
+
+
 def _replace_children(project: Project, data: ProjectInput) -> None:
-    for model in (PolicyDocument, FundSource, Allocation, Expenditure, PerformanceTarget, Interview):
-        model.objects.filter(project=project).delete()
+    for model in (PolicyDocument, FundSource, Allocation, Expenditure, PerformanceTarget, Interview, Programme):
+        model.objects.filter(project=project).delete()  # a programme's rows go with it (CASCADE)
+    _programmes_create(project, data)
     PolicyDocument.objects.bulk_create(
         PolicyDocument(project=project, position=i, title=d.title, number=d.number, issuer=d.issuer)
         for i, d in enumerate(data.policies)

@@ -29,6 +29,8 @@ from docx.shared import Cm, Mm, Pt, RGBColor
 from docx.table import Table
 
 TEMPLATE_PATH = Path(__file__).resolve().parent / "templates" / "self_evaluation.docx"
+# Seed 003's outline: one section per programme, then 综合评价情况及评价结论 and 存在问题.
+PROGRAMME_TEMPLATE_PATH = TEMPLATE_PATH.with_name("multi_programme.docx")
 
 # GB/T 9704 page: A4, 37 / 35 / 28 / 26 mm margins → a 156 mm line.
 PAGE_MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
@@ -614,8 +616,74 @@ def build_template(path: Path = TEMPLATE_PATH) -> Path:
     return path
 
 
+# ---- the multi-programme report (seed 003) ----------------------------------------------------------
+
+def _programme_table(b: TemplateBuilder) -> None:
+    b.text("{{ prog.name }}资金到位及使用情况表", "表题")
+    b.text("单位：万元", "表注")
+    table = b.table(widths(5.6, 3.4, 6.6, align="lrl"), keep_together=True, rows=[
+        ["项目", "金额", "说明"],
+        ["{%tr for s in prog.sources %}"],
+        ["{{ s.words }}", "{{ s.amount }}", "{{ s.document }}{% if s.document and s.note %}；{% endif %}{{ s.note }}"],
+        ["{%tr endfor %}"],
+        ["资金合计", "{{ prog.total }}", ""],
+        ["{%tr for e in prog.expenditures %}"],
+        ["支出：{{ e.item }}", "{{ e.amount }}", "{{ e.note }}"],
+        ["{%tr endfor %}"],
+        ["支出合计", "{{ prog.spent }}", ""],
+        ["结余（资金合计－支出合计）", "{{ prog.balance }}", "{{ prog.balance_reason }}"],
+    ])
+    center(table, (4, 0), (8, 0), (9, 0))
+
+
+def _programme_sections(b: TemplateBuilder) -> None:
+    b.tag("{%p for prog in programmes %}")
+    b.heading("{{ prog.numeral }}、{{ prog.name }}", 1)
+    b.heading("（一）政策依据", 2)
+    b.sentence("prog.sentences.policies")
+    b.heading("（二）实施情况", 2)
+    b.paragraphs("prog.paragraphs")
+    b.sentence("prog.sentences.standard")
+    b.sentence("prog.sentences.beneficiaries")
+    b.heading("（三）资金到位及使用情况", 2)
+    for key in ("funds", "spending", "balance"):
+        b.sentence(f"prog.sentences.{key}")
+    _programme_table(b)
+    b.tag("{%p endfor %}")
+
+
+def build_programme_template(path: Path = PROGRAMME_TEMPLATE_PATH) -> Path:
+    """The report of a multi-programme project in seed 003's outline."""
+    b = TemplateBuilder()
+    b.text("{{ title }}", "报告标题")
+    b.narrative("评价目的")
+    b.text("{{ programmes_opening }}")
+    _programme_sections(b)
+    b.heading("{{ programmes_total.conclusion_numeral }}、综合评价情况及评价结论", 1)
+    b.text("{{ sentences.programmes_conclusion }}")
+    b.text("{{ sentences.programmes_funds }}")
+    _level1_table(b)
+    b.narrative("主要绩效")
+    b.heading("{{ programmes_total.problems_numeral }}、存在问题", 1)
+    b.paragraphs("numbered_problems")
+    b.tag("{%p if narr.建议和改进措施 %}")
+    b.heading("{{ programmes_total.advice_numeral }}、建议和改进措施", 1)
+    b.narrative("建议和改进措施")
+    b.tag("{%p endif %}")
+    _closing(b)
+    _attachment_scores(b)
+    _attachment_interviews(b)
+    props = b.doc.core_properties
+    props.title, props.author = "多项目绩效自评报告模板", "jixiao"
+    props.comments = "由 python -m jixiao.reports.build_template 生成"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    b.doc.save(path)
+    return path
+
+
 def main() -> None:
     print(f"已生成报告模板：{build_template()}")
+    print(f"已生成报告模板：{build_programme_template()}")
 
 
 if __name__ == "__main__":

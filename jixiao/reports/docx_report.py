@@ -25,6 +25,7 @@ from jixiao.scoring.figures import allocation_unit_of
 from jixiao.workbooks.schema import NARRATIVE_KEYS
 
 TEMPLATE_PATH = Path(__file__).resolve().parent / "templates" / "self_evaluation.docx"
+PROGRAMME_TEMPLATE_PATH = TEMPLATE_PATH.with_name("multi_programme.docx")  # seed 003's outline
 CHART_WIDTH = Mm(150)
 GROUP_SHADE, LEAF_SHADE = "F2F2F2", "FFFFFF"
 INDENT = "\u3000"  # a full-width space per indicator level in the attachment table
@@ -61,6 +62,8 @@ def project_full(figures: dict) -> str:
 
 
 def report_title(figures: dict) -> str:
+    if figures.get("programmes"):  # seed 003: 昆明市呈贡区2019年度城市低保、…生活补助工作绩效评价报告
+        return f"{figures['owner_unit']}{name_with_year(figures['project'], figures['year'], word='年度')}绩效自评报告"
     suffix = "支出绩效自评报告" if figures["project"].endswith("项目") else "项目支出绩效自评报告"
     return f"{figures['owner_unit']}{project_full(figures)}{suffix}"
 
@@ -222,11 +225,28 @@ def _optional_sentences(figures: dict) -> dict[str, str]:
     }
 
 
+def _programme_views(figures: dict, narr: dict[str, list[str]]) -> dict:
+    """The multi-programme report's extras: each programme's narrative as paragraphs, the opening
+    sentence, and 存在问题 numbered as seed 003 numbers them (1、…)."""
+    programmes = [{**p, "paragraphs": split_paragraphs(p["description"])} for p in figures.get("programmes", [])]
+    if not programmes:
+        return {"programmes": [], "programmes_opening": "", "numbered_problems": []}
+    problems = narr.get("存在的问题", [])
+    return {
+        "programmes": programmes,
+        "programmes_opening": (
+            f"现将{figures['owner_unit']}{figures['year']}年{figures['programmes_total']['names']}"
+            f"{figures['programmes_total']['count_words']}个项目资金绩效评价工作情况报告如下："),
+        "numbered_problems": [f"{i}、{para}" for i, para in enumerate(problems, 1)],
+    }
+
+
 def build_context(figures: dict, images: dict) -> dict:
     """Everything the template refers to: the figures themselves plus the views above."""
     narr = _narrative(figures)
     return {
         **figures,
+        **_programme_views(figures, narr),
         **_optional_sentences(figures),
         "title": report_title(figures),
         "project_full": project_full(figures),
@@ -328,7 +348,7 @@ def render_report(figures: dict, out_path, *, template_path=None, charts: dict |
         from jixiao.reports.charts import report_charts
 
         charts = report_charts(figures)
-    path = Path(template_path or TEMPLATE_PATH)
+    path = Path(template_path or (PROGRAMME_TEMPLATE_PATH if figures.get("programmes") else TEMPLATE_PATH))
     tpl = DocxTemplate(path)
     context = build_context(figures, _inline_images(tpl, charts))
     try:

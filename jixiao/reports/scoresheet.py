@@ -22,6 +22,13 @@ from jixiao.common.safe_files import xlsx_workbook
 from jixiao.scoring.figures import allocation_unit_of
 
 SHEET_SUMMARY, SHEET_INDICATORS, SHEET_SURVEY, SHEET_FUNDS = "评分汇总", "指标评分", "满意度", "资金"
+SHEET_PROGRAMMES = "子项目"  # multi-programme projects only (seed 003)
+PROGRAMME_COLUMNS = (("序号", "no"), ("子项目", "name"), ("资金合计（万元）", "total"), ("支出（万元）", "spent"),
+                     ("结余（万元）", "balance"), ("结余原因", "balance_reason"), ("全年救助户数", "households"),
+                     ("全年救助人数", "persons"), ("月均救助户数", "monthly_households"), ("月均救助人数", "monthly_persons"),
+                     ("保障标准", "standard"))
+NUMERIC_PROGRAMME_KEYS = {"no", "total", "spent", "balance", "households", "persons", "monthly_households",
+                          "monthly_persons"}
 PRINTED_NUMBER = re.compile(r"^-?\d+(?:\.(\d+))?(%?)$")
 LETTERS = ("A", "B", "C", "D", "E")
 NUMERIC_ALLOCATION_KEYS = {"no", "amount", "planned", "actual"}
@@ -234,6 +241,44 @@ def _funds_sheet(w: SheetWriter, figures: dict) -> None:
     _allocation_block(w, ws, figures, row)
 
 
+def _programmes_sheet(w: SheetWriter, figures: dict) -> None:
+    """One row per programme, then the combined 合计 / 支出 / 结余, then each programme's sources."""
+    ws = w.workbook.add_worksheet(SHEET_PROGRAMMES)
+    ws.set_column(0, 0, 8)
+    ws.set_column(1, 1, 28)
+    ws.set_column(2, 4, 14)
+    ws.set_column(5, 5, 24)
+    ws.set_column(6, 9, 12)
+    ws.set_column(10, 10, 30)
+    last = len(PROGRAMME_COLUMNS) - 1
+    w.title(ws, 0, "子项目资金及受益对象情况", last)
+    w.header(ws, 1, [label for label, _ in PROGRAMME_COLUMNS])
+    row = 1
+    for p in figures["programmes"]:
+        row += 1
+        for col, (_, key) in enumerate(PROGRAMME_COLUMNS):
+            if key in NUMERIC_PROGRAMME_KEYS:
+                w.figure(ws, row, col, p[key])
+            else:
+                w.text(ws, row, col, p[key], align="left" if key != "no" else "center", wrap=True)
+    row += 1
+    total = figures["programmes_total"]
+    ws.merge_range(row, 0, row, 1, "合计", w.fmt(bold=True))
+    for col, key in ((2, "total"), (3, "spent"), (4, "balance")):
+        w.figure(ws, row, col, total[key], bold=True)
+    row += 2
+    w.header(ws, row, ["序号", "子项目", "资金来源", "到位数（万元）", "依据文号", "备注"])
+    for p in figures["programmes"]:
+        for s in p["sources"]:
+            row += 1
+            w.figure(ws, row, 0, p["no"])
+            w.text(ws, row, 1, p["name"], align="left")
+            w.text(ws, row, 2, s["kind"])
+            w.figure(ws, row, 3, s["amount"])
+            w.text(ws, row, 4, s["document"])
+            w.text(ws, row, 5, s["note"], align="left", wrap=True)
+
+
 def write_score_sheet(figures: dict, out_path) -> Path:
     """Write 评分表.xlsx (sheets 评分汇总, 指标评分, 满意度, 资金) and return its path."""
     out = Path(out_path)
@@ -245,6 +290,8 @@ def write_score_sheet(figures: dict, out_path) -> Path:
         _indicator_sheet(w, figures)
         _survey_sheet(w, figures)
         _funds_sheet(w, figures)
+        if figures.get("programmes"):
+            _programmes_sheet(w, figures)
     finally:
         workbook.close()
     return out

@@ -15,7 +15,15 @@ from fractions import Fraction
 from jixiao.common.numbers import round_half_up, to_fraction
 from jixiao.common.problems import InputInvalid, Problem
 from jixiao.scoring import rules
-from jixiao.scoring.inputs import RULE_LABELS, GradeScale, IndicatorRow, ProjectInput, Survey, Target
+from jixiao.scoring.inputs import (
+    RULE_LABELS,
+    FundSource,
+    GradeScale,
+    IndicatorRow,
+    ProjectInput,
+    Survey,
+    Target,
+)
 from jixiao.scoring.survey import SurveyError, SurveyResult, score_survey
 
 SHEET_INDICATORS = "指标评分"
@@ -107,12 +115,21 @@ def grade_for(score, scale: GradeScale) -> str:
     return scale.bands[-1][0]
 
 
+def _all_fund_sources(project: ProjectInput) -> list[FundSource]:
+    """The project's own sources, then its programmes' (a programme's source arrived as budgeted)."""
+    return [*project.fund_sources, *(FundSource(s.kind, s.amount, s.amount, s.document, s.note)
+                                     for p in project.programmes for s in p.sources)]
+
+
 def compute_funds(project: ProjectInput, beneficiary_target: Target | None) -> FundsResult:
-    budget = sum((s.budget for s in project.fund_sources), Decimal(0))
-    arrived = sum((s.arrived for s in project.fund_sources), Decimal(0))
-    spent = sum((e.amount for e in project.expenditures), Decimal(0))
+    """The project's money; with programmes, their sources and spending count as the project's."""
+    sources = _all_fund_sources(project)
+    expenditures = [*project.expenditures, *(e for p in project.programmes for e in p.expenditures)]
+    budget = sum((s.budget for s in sources), Decimal(0))
+    arrived = sum((s.arrived for s in sources), Decimal(0))
+    spent = sum((e.amount for e in expenditures), Decimal(0))
     kinds: dict[str, list[Decimal]] = {}
-    for s in project.fund_sources:
+    for s in sources:
         pair = kinds.setdefault(s.kind, [Decimal(0), Decimal(0)])
         pair[0] += s.budget
         pair[1] += s.arrived

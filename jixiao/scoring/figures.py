@@ -7,6 +7,7 @@ ways. Rounding happens here and nowhere else.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -14,7 +15,13 @@ from fractions import Fraction
 from jixiao.common.names import name_with_year
 from jixiao.common.numbers import fmt_fixed, fmt_percent, fmt_plain, fmt_wan
 from jixiao.scoring.engine import EvaluationResult, Node
-from jixiao.scoring.inputs import ALLOCATION_UNIT_LABELS, RULE_LABELS, allocation_level, allocation_unit_label
+from jixiao.scoring.inputs import (
+    ALLOCATION_UNIT_LABELS,
+    RULE_LABELS,
+    Programme,
+    allocation_level,
+    allocation_unit_label,
+)
 from jixiao.scoring.presets import OPTION_LABELS, OPTION_LETTERS
 
 LEVEL_NUMERALS = {1: "一", 2: "二", 3: "三", 4: "四", 5: "五", 6: "六"}
@@ -166,6 +173,102 @@ def _allocation_figures(result: EvaluationResult) -> dict:
     }
 
 
+@dataclass(frozen=True)
+class ProgrammeAmounts:
+    total: Decimal  # 合计 = Σ sources
+    spent: Decimal  # Σ expenditures
+    balance: Decimal  # 结余 = 合计 − spent
+
+
+def programme_amounts(programme: Programme) -> ProgrammeAmounts:
+    """A programme's 合计, spending and 结余, computed from its parts (never typed)."""
+    total = sum((s.amount for s in programme.sources), Decimal(0))
+    spent = sum((e.amount for e in programme.expenditures), Decimal(0))
+    return ProgrammeAmounts(total, spent, total - spent)
+
+
+def _source_words(kind: str) -> str:
+    """中央 → 中央资金, 上年结转 stays as it is (seed 003: 中央资金26万元 … 上年结转8.53万元)."""
+    return kind if kind.endswith(("结转", "资金", "金", "其他")) else f"{kind}资金"
+
+
+def _count_words(households: int | None, persons: int | None) -> str:
+    return "".join(f"{n}{unit}" for n, unit in ((households, "户"), (persons, "人")) if n is not None)
+
+
+def _programme_figures(year: int, index: int, programme: Programme) -> dict:
+    amounts = programme_amounts(programme)
+    sources = [{"kind": s.kind, "words": _source_words(s.kind), "amount": fmt_wan(s.amount),
+                "document": s.document, "note": s.note} for s in programme.sources]
+    expenditures = [{"item": e.item, "amount": fmt_wan(e.amount), "note": e.note} for e in programme.expenditures]
+    citations = [f"《{d.title}》" + (f"（{d.number}）" if d.number else "") for d in programme.policies]
+    total, spent, balance = fmt_wan(amounts.total), fmt_wan(amounts.spent), fmt_wan(amounts.balance)
+    source_words = "，".join(f"{s['words']}{s['amount']}万元" for s in sources)
+    sentences = {
+        "policies": f"依据{'、'.join(citations)}的规定执行。" if citations else "",
+        "standard": f"保障标准为{programme.standard.rstrip('。')}。" if programme.standard else "",
+        "funds": f"项目资金到位情况：{source_words}，合计{total}万元。" if sources else "",
+        "spending": f"{year}年共支出{spent}万元。" if expenditures else "",
+        "balance": "",
+    }
+    if sources or expenditures:
+        reason = programme.balance_reason.strip().rstrip("。")
+        if amounts.balance > 0:
+            sentences["balance"] = f"结余{balance}万元" + (f"，原因是{reason}。" if reason else "。")
+        elif amounts.balance < 0:
+            sentences["balance"] = f"支出超过资金合计{fmt_wan(-amounts.balance)}万元" + (f"，原因是{reason}。" if reason else "。")
+        else:
+            sentences["balance"] = "资金已全部支出，无结余。"
+    counts, monthly = (_count_words(programme.households, programme.persons),
+                       _count_words(programme.monthly_households, programme.monthly_persons))
+    beneficiaries = "，".join(part for part in (f"全年累计救助{counts}" if counts else "",
+                                                f"平均月救助{monthly}" if monthly else "") if part)
+    sentences["beneficiaries"] = f"{beneficiaries}。" if beneficiaries else ""
+    return {
+        "no": index,
+        "numeral": _numeral(index),
+        "name": programme.name,
+        "policies": citations,
+        "sources": sources,
+        "expenditures": expenditures,
+        "total": total,
+        "spent": spent,
+        "balance": balance,
+        "balance_reason": programme.balance_reason,
+        "households": "" if programme.households is None else str(programme.households),
+        "persons": "" if programme.persons is None else str(programme.persons),
+        "monthly_households": "" if programme.monthly_households is None else str(programme.monthly_households),
+        "monthly_persons": "" if programme.monthly_persons is None else str(programme.monthly_persons),
+        "standard": programme.standard,
+        "description": programme.description,
+        "sentences": sentences,
+    }
+
+
+def _programmes_figures(result: EvaluationResult) -> tuple[list[dict], dict | None]:
+    """Each programme's printed figures, and the combined 合计 / 支出 / 结余 over all of them."""
+    p = result.project
+    if not p.programmes:
+        return [], None
+    rows = [_programme_figures(p.year, i, prog) for i, prog in enumerate(p.programmes, 1)]
+    amounts = [programme_amounts(prog) for prog in p.programmes]
+    total = sum((a.total for a in amounts), Decimal(0))
+    spent = sum((a.spent for a in amounts), Decimal(0))
+    combined = {
+        "count": len(rows),
+        "count_words": "两" if len(rows) == 2 else _cn_count(len(rows)),  # 两个项目, not 二个
+        "names": "、".join(r["name"] for r in rows),
+        "total": fmt_wan(total),
+        "spent": fmt_wan(spent),
+        "balance": fmt_wan(total - spent),
+        # the numbers of the sections after the programmes' (seed 003: 六、综合评价… 七、存在问题)
+        "conclusion_numeral": _numeral(len(rows) + 1),
+        "problems_numeral": _numeral(len(rows) + 2),
+        "advice_numeral": _numeral(len(rows) + 3),
+    }
+    return rows, combined
+
+
 def _indicator_rows(result: EvaluationResult) -> list[dict]:
     rows = []
     for node in result.nodes():
@@ -195,6 +298,15 @@ def _grade_scale_words(scale) -> str:
             parts.append(f"{fmt_plain(upper)}分以下为{grade}")
         upper = lower
     return "，".join(parts)
+
+
+def _numeral(n: int) -> str:
+    """Section numbers 一 … 九十九 (一、二、…、十、十一、…)."""
+    digits = "零一二三四五六七八九"
+    if n < 10:
+        return digits[n]
+    tens, ones = divmod(n, 10)
+    return (digits[tens] if tens > 1 else "") + "十" + (digits[ones] if ones else "")
 
 
 def _cn_count(n: int) -> str:
@@ -259,6 +371,17 @@ def _sentences(result: EvaluationResult, fig: dict) -> dict:
             f"共计发放问卷{sv['respondents']}份，收回有效问卷{sv['respondents']}份，"
             f"问卷共{len(sv['questions'])}题，满意度综合得分为{sv['total']}分。"
         )
+    combined = fig.get("programmes_total")
+    if combined:
+        s["programmes_conclusion"] = (
+            f"经对{p.year}年度{combined['names']}{combined['count_words']}个项目的资金落实、业务管理、财务管理、"
+            f"项目产出和项目效益等方面进行绩效评价，{combined['count_words']}个项目综合得分{fig['total_score']}分，"
+            f"评定等级为{fig['grade']}。等级标准为：{_grade_scale_words(p.grade_scale)}。"
+        )
+        s["programmes_funds"] = (
+            f"{p.year}年，{combined['count_words']}个项目资金合计{combined['total']}万元，共支出{combined['spent']}万元，"
+            f"结余{combined['balance']}万元。"
+        )
     for node, row in zip(result.level1, fig["level1"], strict=True):
         s[f"level1_{node.code}"] = f"{node.name}（满分{row['weight']}分，评价得分{row['score']}分）"
     return s
@@ -309,6 +432,9 @@ def build_figures(result: EvaluationResult) -> dict:
         "narrative": dict(p.narrative),
         "demo_note": p.demo_note,
     }
+    programmes, combined = _programmes_figures(result)
+    if programmes:  # only multi-programme projects carry these keys: other figures stay as they were
+        fig["programmes"], fig["programmes_total"] = programmes, combined
     fig["sentences"] = _sentences(result, fig)
     return fig
 
@@ -326,10 +452,14 @@ def summary_from_figures(fig: dict) -> dict:
         "level1_total", "survey", "funds", "allocations", "targets",
     ]
     out = {k: fig[k] for k in keys}
+    for key in ("programmes", "programmes_total"):
+        if key in fig:
+            out[key] = fig[key]
     out["indicators"] = [
         {k: row[k] for k in ("code", "name", "level", "weight", "score", "rule", "basis")} for row in fig["indicators"]
     ]
     return out
 
 
-__all__ = ["allocation_unit_of", "build_figures", "summary_from_figures", "fmt_date"]
+__all__ = ["allocation_unit_of", "build_figures", "summary_from_figures", "fmt_date", "programme_amounts",
+           "ProgrammeAmounts"]

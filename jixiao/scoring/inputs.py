@@ -161,6 +161,36 @@ class GradeScale:
 
 
 @dataclass
+class ProgrammeSource:
+    """One source of a programme's money (中央 / 省级 / 县区级 / 上年结转 …), the amount that arrived."""
+
+    kind: str  # one of FUND_SOURCE_KINDS
+    amount: Decimal  # 万元
+    document: str = ""
+    note: str = ""
+
+
+@dataclass
+class Programme:
+    """A sub-project (子项目) of a multi-programme project (seed 003: 城市低保, 临时救助, 特困供养 …).
+
+    Its 合计 (Σ sources), spending (Σ expenditures) and 结余 (合计 − spending) are computed by
+    ``scoring.figures.programme_amounts``; nothing here is a total."""
+
+    name: str
+    policies: list[PolicyDocument] = field(default_factory=list)
+    sources: list[ProgrammeSource] = field(default_factory=list)
+    expenditures: list[Expenditure] = field(default_factory=list)
+    balance_reason: str = ""
+    households: int | None = None  # 全年累计救助户数
+    persons: int | None = None  # 全年累计救助人数
+    monthly_households: int | None = None  # 平均月救助户数
+    monthly_persons: int | None = None  # 平均月救助人数
+    standard: str = ""  # 保障标准, as text: "630元/人/月"
+    description: str = ""  # 情况说明: narrative paragraphs ('\n' between them), no typed totals
+
+
+@dataclass
 class ProjectInput:
     name: str
     year: int
@@ -185,5 +215,7 @@ class ProjectInput:
     indicators: list[IndicatorRow] = field(default_factory=list)
     survey: Survey | None = None
     interviews: list[Interview] = field(default_factory=list)
+    # Sub-projects; a project with any is reported in seed 003's outline, one section per programme.
+    programmes: list[Programme] = field(default_factory=list)
     narrative: dict[str, str] = field(default_factory=dict)
     grade_scale: GradeScale = field(default_factory=GradeScale)

@@ -36,9 +36,11 @@ from jixiao.workbooks.services import workbook_import
 
 PAGE_SIZE = 20
 TABS = [
-    ("basic", "基本信息"), ("funds", "资金"), ("targets", "绩效目标"), ("scores", "指标评分"),
+    ("basic", "基本信息"), ("funds", "资金"), ("programmes", "子项目"), ("targets", "绩效目标"), ("scores", "指标评分"),
     ("survey", "满意度"), ("interviews", "访谈"), ("report", "报告"), ("changes", "变更记录"),
 ]
+# Shown only for a project whose current evaluation has programmes (seed 003's shape).
+PROGRAMME_TAB = "programmes"
 TAB_KEYS = {key for key, _ in TABS}
 
 # Big columns the project list and the dashboard never show. SQLite builds a sort record from every
@@ -192,8 +194,9 @@ def project_detail(request, pk: int):
     if tab not in TAB_KEYS:
         tab = "basic"
     context = _tab_context(request, project, tab)
+    has_programmes = bool(context["figures"].get("programmes"))
     context.update({
-        "tabs": TABS,
+        "tabs": [(key, label) for key, label in TABS if key != PROGRAMME_TAB or has_programmes],
         "can_manage": project_selectors.project_can_manage(request.user, project),
     })
     return render(request, "workbench/project_detail.html", context)

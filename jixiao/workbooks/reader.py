@@ -46,6 +46,8 @@ from jixiao.scoring.inputs import (
     IndicatorRow,
     Interview,
     PolicyDocument,
+    Programme,
+    ProgrammeSource,
     ProjectInput,
     Survey,
     SurveyQuestion,
@@ -58,6 +60,12 @@ from jixiao.workbooks.schema import (
     INFO_KEYS,
     NARRATIVE_KEYS,
     OPTIONAL_SHEET_ANSWERS,
+    PROGRAMME_NAME,
+    PROGRAMME_SHEETS,
+    SHEET_PROGRAMME_EXPENDITURES,
+    SHEET_PROGRAMME_POLICIES,
+    SHEET_PROGRAMME_SOURCES,
+    SHEET_PROGRAMMES,
     SHEETS,
     Column,
     Sheet,
@@ -277,7 +285,7 @@ class _WorkbookReader:
 
     def read(self) -> ProjectInput:
         book = self.open()
-        tables = {sheet.name: self.table(sheet, book.get(sheet.name)) for sheet in SHEETS}
+        tables = {sheet.name: self.table(sheet, book.get(sheet.name)) for sheet in (*SHEETS, *PROGRAMME_SHEETS)}
         info = self.read_info(tables[SHEET_INFO])
 
         def text(row: TableRow, column: str) -> str:
@@ -314,6 +322,12 @@ class _WorkbookReader:
             for r in tables[SHEET_INTERVIEWS]
         ]
         narrative = self.read_narrative(tables[SHEET_NARRATIVE])
+        programmes = self.read_programmes(tables)
+        if programmes:  # the project's money is its programmes': one place to type each amount
+            for sheet, name in ((SHEET_FUNDS, "资金来源"), (SHEET_EXPENDITURES, "支出")):
+                for r in tables[sheet]:
+                    self.problem(sheet, r.number, None,
+                                 f"填了“{SHEET_PROGRAMMES}”表时，{name}请按子项目填在“子项目{name}”表，本表留空")
 
         beneficiary_target = info.text("受益人数目标")
         if beneficiary_target and SHEET_TARGETS not in self.unread:
@@ -355,6 +369,7 @@ class _WorkbookReader:
             indicators=indicators,
             survey=survey,
             interviews=interviews,
+            programmes=programmes,
             narrative=narrative,
             grade_scale=info.value("等级阈值") or self.default_grade_scale or GradeScale(),
         )
@@ -435,6 +450,44 @@ class _WorkbookReader:
         # Two spellings of one county (晋宁县 / 晋宁区 / 530115) are still the same county.
         self.duplicates(SHEET_ALLOCATIONS, rows, "区划", "区划", key=lambda r: codes[r.number])
         return allocations
+
+    def read_programmes(self, tables: dict[str, list[TableRow]]) -> list[Programme]:
+        """子项目 rows in order, each with the documents, sources and spending rows that name it."""
+        self.duplicates(SHEET_PROGRAMMES, tables[SHEET_PROGRAMMES], PROGRAMME_NAME, "子项目名称")
+        programmes: dict[str, Programme] = {}
+        for r in tables[SHEET_PROGRAMMES]:
+            name = r.cells[PROGRAMME_NAME]
+            if name is None or name in programmes:
+                continue
+            programmes[name] = Programme(
+                name=name, standard=r.cells["保障标准"] or "", households=r.cells["全年救助户数"],
+                persons=r.cells["全年救助人数"], monthly_households=r.cells["月均救助户数"],
+                monthly_persons=r.cells["月均救助人数"], balance_reason=r.cells["结余原因"] or "",
+                description=r.cells["情况说明"] or "",
+            )
+
+        def owner(sheet: str, r: TableRow) -> Programme | None:
+            name = r.cells[PROGRAMME_NAME]
+            if name is None:
+                return None
+            if name not in programmes:
+                self.problem(sheet, r.number, PROGRAMME_NAME, f"“{SHEET_PROGRAMMES}”表中没有名为“{name}”的子项目")
+                return None
+            return programmes[name]
+
+        for r in tables[SHEET_PROGRAMME_POLICIES]:
+            if (p := owner(SHEET_PROGRAMME_POLICIES, r)) and r.cells["文件名称"]:
+                p.policies.append(PolicyDocument(r.cells["文件名称"].strip("《》 "), r.cells["文号"] or "",
+                                                 r.cells["发文单位"] or ""))
+        for r in tables[SHEET_PROGRAMME_SOURCES]:
+            if (p := owner(SHEET_PROGRAMME_SOURCES, r)) and r.cells["来源"] and r.cells["到位数（万元）"] is not None:
+                p.sources.append(ProgrammeSource(r.cells["来源"], r.cells["到位数（万元）"], r.cells["依据文号"] or "",
+                                                 r.cells["备注"] or ""))
+        for r in tables[SHEET_PROGRAMME_EXPENDITURES]:
+            if (p := owner(SHEET_PROGRAMME_EXPENDITURES, r)) and r.cells["金额（万元）"] is not None:
+                p.expenditures.append(Expenditure(item=r.cells["支出事项"] or "", amount=r.cells["金额（万元）"],
+                                                  note=r.cells["备注"] or ""))
+        return list(programmes.values())
 
     def read_expenditures(self, rows: list[TableRow]) -> list[Expenditure]:
         expenditures = []

@@ -146,7 +146,51 @@ SHEETS: tuple[Sheet, ...] = (
     ), "报告中的叙述性文字。数字由系统根据数据生成，叙述中不要再手写金额、得分。"),
 )
 
-SHEET_BY_NAME = {s.name: s for s in SHEETS}
+# A multi-programme project (seed 003) adds these four sheets, one programme per row of “子项目” and its
+# documents, sources and spending in the other three, joined by 子项目名称. Workbooks without them read as before.
+PROGRAMME_NAME = "子项目名称"
+SHEET_PROGRAMMES = "子项目"
+SHEET_PROGRAMME_POLICIES = "子项目政策依据"
+SHEET_PROGRAMME_SOURCES = "子项目资金来源"
+SHEET_PROGRAMME_EXPENDITURES = "子项目支出"
+_PROGRAMME_KEY = Column(PROGRAMME_NAME, "text", True, help="与“子项目”表中的子项目名称一致", width=28)
+PROGRAMME_SHEETS: tuple[Sheet, ...] = (
+    Sheet(SHEET_PROGRAMMES, (
+        Column(PROGRAMME_NAME, "text", True, help="如：城市居民最低生活保障；不能重复。报告按本表顺序逐项成节", width=28),
+        Column("保障标准", "text", help="如：630元/人/月", width=30),
+        Column("全年救助户数", "int", help="全年累计救助户数"),
+        Column("全年救助人数", "int", help="全年累计救助人数"),
+        Column("月均救助户数", "int", help="平均每月救助户数"),
+        Column("月均救助人数", "int", help="平均每月救助人数"),
+        Column("结余原因", "text", help="有结余时说明原因，如：上级资金拨给过多", width=30),
+        Column("情况说明", "text", help="资金管理、实施情况等叙述文字，可分段；金额、户数人数由系统生成，不要手写", width=60),
+    ), "多项目（含若干子项目）时填写：每个子项目一行。子项目的资金合计 = 其各来源到位数之和，结余 = 合计 − 支出合计，"
+       "均由系统计算；项目的资金即各子项目资金之和，此时“资金来源”“支出”表留空。报告按子项目逐节写作，"
+       "再写综合评价情况及评价结论和存在问题；“报告文字”表中此时用到的段落为评价目的（报告开头）、主要绩效、"
+       "存在的问题、建议和改进措施。", required=False),
+    Sheet(SHEET_PROGRAMME_POLICIES, (
+        _PROGRAMME_KEY,
+        Column("文件名称", "text", True, help="不带书名号", width=50),
+        Column("文号", "text", help="如：昆民联发〔2019〕6号", width=24),
+        Column("发文单位", "text", width=24),
+    ), "各子项目的政策依据，每个文件一行。", required=False),
+    Sheet(SHEET_PROGRAMME_SOURCES, (
+        _PROGRAMME_KEY,
+        Column("来源", "choice", True, tuple(FUND_SOURCE_KINDS)),
+        Column("到位数（万元）", "money", True),
+        Column("依据文号", "text", width=24),
+        Column("备注", "text", width=30),
+    ), "各子项目的资金来源（中央、省级、县区级、上年结转……），每个来源一行，单位万元。", required=False),
+    Sheet(SHEET_PROGRAMME_EXPENDITURES, (
+        _PROGRAMME_KEY,
+        Column("支出事项", "text", True, width=30),
+        Column("金额（万元）", "money", True),
+        Column("备注", "text", width=30),
+    ), "各子项目的实际支出，每个事项一行，单位万元；子项目支出 = 各行之和。", required=False),
+)
+SHAPES = ("项目", "多项目")  # `jixiao template --shape`; 部门整体 (seed 004) is not supported yet
+
+SHEET_BY_NAME = {s.name: s for s in (*SHEETS, *PROGRAMME_SHEETS)}
 OPTIONAL_SHEET_ANSWERS = "问卷答卷"  # 答卷编号, 第1题, 第2题 … (letters A–E)
 ANSWER_ID_COLUMN = "答卷编号"
 ANSWER_SHEET_HELP = (

@@ -25,6 +25,13 @@ from jixiao.workbooks.schema import (
     INFO_KEYS,
     NARRATIVE_KEYS,
     OPTIONAL_SHEET_ANSWERS,
+    PROGRAMME_NAME,
+    PROGRAMME_SHEETS,
+    SHAPES,
+    SHEET_PROGRAMME_EXPENDITURES,
+    SHEET_PROGRAMME_POLICIES,
+    SHEET_PROGRAMME_SOURCES,
+    SHEET_PROGRAMMES,
     SHEETS,
     Column,
     Sheet,
@@ -65,13 +72,24 @@ GENERAL_NOTES = (
 )
 
 
-def write_workbook(path, project: ProjectInput | None = None) -> None:
-    """Write the workbook to ``path``: blank when ``project`` is None, else filled from it."""
+def workbook_sheets(project: ProjectInput | None = None, shape: str = "项目") -> tuple[Sheet, ...]:
+    """The sheets written: today's, plus the 子项目 sheets for the 多项目 shape or a project with programmes."""
+    if shape not in SHAPES:
+        raise ValueError(f"未知的工作簿类型“{shape}”，可选：{'、'.join(SHAPES)}")
+    if shape == "多项目" or (project is not None and project.programmes):
+        return (*SHEETS, *PROGRAMME_SHEETS)
+    return SHEETS
+
+
+def write_workbook(path, project: ProjectInput | None = None, *, shape: str = "项目") -> None:
+    """Write the workbook to ``path``: blank when ``project`` is None, else filled from it. ``shape``
+    多项目 adds the 子项目 sheets (written anyway when the project has programmes)."""
+    sheets = workbook_sheets(project, shape)
     workbook = xlsx_workbook(path)
     workbook.set_properties({"title": project.name if project and project.name else "项目工作簿"})
     styles = _Styles(workbook)
-    _write_guide(workbook.add_worksheet(GUIDE_SHEET), styles)
-    for sheet in SHEETS:
+    _write_guide(workbook.add_worksheet(GUIDE_SHEET), styles, sheets)
+    for sheet in sheets:
         worksheet = workbook.add_worksheet(sheet.name)
         if sheet.key_value:
             _write_info_sheet(worksheet, sheet, _info_values(project) if project else {}, styles)
@@ -300,6 +318,30 @@ def _narrative_rows(project):
     return [{"段落": key, "内容": narrative.get(key, "")} for key in (*NARRATIVE_KEYS, *extra)]
 
 
+def _programme_rows(project):
+    return [
+        {PROGRAMME_NAME: p.name, "保障标准": p.standard, "全年救助户数": p.households, "全年救助人数": p.persons,
+         "月均救助户数": p.monthly_households, "月均救助人数": p.monthly_persons, "结余原因": p.balance_reason,
+         "情况说明": p.description}
+        for p in project.programmes
+    ]
+
+
+def _programme_policy_rows(project):
+    return [{PROGRAMME_NAME: p.name, "文件名称": d.title, "文号": d.number, "发文单位": d.issuer}
+            for p in project.programmes for d in p.policies]
+
+
+def _programme_source_rows(project):
+    return [{PROGRAMME_NAME: p.name, "来源": s.kind, "到位数（万元）": s.amount, "依据文号": s.document, "备注": s.note}
+            for p in project.programmes for s in p.sources]
+
+
+def _programme_expenditure_rows(project):
+    return [{PROGRAMME_NAME: p.name, "支出事项": e.item, "金额（万元）": e.amount, "备注": e.note}
+            for p in project.programmes for e in p.expenditures]
+
+
 def _only_with_project(rows_of: Callable[[ProjectInput], list[dict]]) -> Callable[[ProjectInput | None], list[dict]]:
     return lambda project: rows_of(project) if project else []
 
@@ -314,13 +356,17 @@ _ROWS: dict[str, Callable[[ProjectInput | None], list[dict]]] = {
     "满意度问卷": _only_with_project(_survey_rows),
     "访谈": _only_with_project(_interview_rows),
     "报告文字": _narrative_rows,
+    SHEET_PROGRAMMES: _only_with_project(_programme_rows),
+    SHEET_PROGRAMME_POLICIES: _only_with_project(_programme_policy_rows),
+    SHEET_PROGRAMME_SOURCES: _only_with_project(_programme_source_rows),
+    SHEET_PROGRAMME_EXPENDITURES: _only_with_project(_programme_expenditure_rows),
 }
 
 
 # --- 说明 ----------------------------------------------------------------------------------
 
 
-def _write_guide(worksheet: Worksheet, styles: _Styles) -> None:
+def _write_guide(worksheet: Worksheet, styles: _Styles, sheets: tuple[Sheet, ...] = SHEETS) -> None:
     widths = (20, 14, 8, 36, 70)
     for col, width in enumerate(widths):
         worksheet.set_column(col, col, width, styles.wrap)
@@ -331,12 +377,14 @@ def _write_guide(worksheet: Worksheet, styles: _Styles) -> None:
         worksheet.set_row(row, 15 * (1 + len(note) // 75))
         row += 1
 
-    for sheet in SHEETS:
+    for sheet in sheets:
         row += 1
         needed = "必须有此表" if sheet.required else "可选，不用时可留空"
         worksheet.write_string(row, 0, f"工作表“{sheet.name}”（{needed}）", styles.section)
         row += 1
         worksheet.merge_range(row, 0, row, len(widths) - 1, sheet.help, styles.wrap)
+        if sheet in PROGRAMME_SHEETS:
+            worksheet.set_row(row, 15 * (1 + len(sheet.help) // 60))
         row += 1
         if sheet.key_value:
             row = _write_guide_columns(worksheet, row, "项目（第1列）", sheet.keys, styles)

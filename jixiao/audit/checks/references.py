@@ -7,6 +7,9 @@ inside an issuing notice counts as the same document as the notice (《关于印
 
 - The same title with two numbers: the number used less often (or later) is reported (seed 002:
   30号 six times, 31号 once).
+  Two issuers named before the same 关于… title, each with its own number, are two documents (seed
+  003: 《云南省人民政府关于进一步健全特困人员救助供养制度的实施意见》（云政发〔2016〕73号） and the city's
+  《昆明市人民政府关于…》（昆政发〔2018〕32号）).
 - The same number with two titles: reported at the later citation (seed 000: 昆残发〔2021〕30号 is
   《…给予全额补助的通知》 and later 《…给予全额补助工作的通知》).
 """
@@ -39,6 +42,23 @@ def norm_title(text: str) -> str:
     return t[at:] if at > 0 else t  # the issuer may stand inside or outside the 《》
 
 
+def _issuer(text: str) -> str:
+    """The issuing body written inside the 《》 before 关于 ('' when none is)."""
+    t = re.sub(r"\s+", "", normalize(text))
+    at = t.find("关于")
+    return t[:at] if at > 0 else ""
+
+
+def _separate_issuers(group: list) -> bool:
+    """Every citation names its issuer, and each issuer has one number of its own: different documents."""
+    numbers_of: dict[str, set[str]] = {}
+    for _, m, _, number in group:
+        numbers_of.setdefault(_issuer(m.group(1)), set()).add(number)
+    if "" in numbers_of or len(numbers_of) < 2 or any(len(n) > 1 for n in numbers_of.values()):
+        return False
+    return len(set().union(*numbers_of.values())) == len(numbers_of)
+
+
 def _citations(ctx):
     for p in ctx.paragraphs:
         for m in _CITATION.finditer(p.text):
@@ -55,7 +75,7 @@ def check(ctx) -> list:
         by_title.setdefault(c[2], []).append(c)
     for _title, group in by_title.items():
         numbers = Counter(c[3] for c in group)
-        if len(numbers) < 2:
+        if len(numbers) < 2 or _separate_issuers(group):
             continue
         usual = numbers.most_common(1)[0][0] if numbers.most_common(2)[0][1] > numbers.most_common(2)[1][1] \
             else group[0][3]
