@@ -732,3 +732,46 @@ def payment_account_set(*, actor, payment: Payment, account: str, bank_name: str
                       object_label=f"{payment.name}（{mask_resident_id(payment.id_number)}）",
                       changes={"账号": [old, mask_resident_id(account)]}, note="更正失败记录的账号（下一批按新账号发放）")
     return payment
+
+
+# ---- from operations into the evaluation -------------------------------------------------------------------
+
+ALLOCATABLE = (S.APPROVED, S.PAID, S.CLOSED)
+
+
+def cycle_allocations_attach(*, actor, cycle: Cycle, project):
+    """Write an approved cycle's totals into a stored project's 对下资金分配 and score it again (a new evaluation):
+    a city's project gets one row per county with the city's share (the transfer), a county's project one row per
+    township with what is paid there. 计划受益人数 are kept from the allocation they replace; 实际受益人数 and so
+    the beneficiary target's completion rate come from the cycle. Returns the new evaluation."""
+    import dataclasses
+
+    from jixiao.entitlements.allocation import CycleUnusable, allocations_from_units
+    from jixiao.evaluations.selectors import project_input_from_db
+    from jixiao.evaluations.services import evaluation_store
+
+    _visible(actor, cycle)
+    if not permissions.may_on(actor, Action.CHANGE, Kind.PROJECT, region=project.region):
+        raise BenefitsDenied("您不能修改这个项目")
+    if cycle.state not in ALLOCATABLE:
+        raise BenefitsInvalid(f"批次状态为“{cycle.get_state_display()}”：批准后的批次才能作为项目的资金分配")
+    if project.current_evaluation is None:
+        raise BenefitsInvalid("这个项目还没有评价记录：请先导入项目工作簿")
+    project_code = project.region.code
+    if not (cycle.region.code.startswith(project_code) or project_code.startswith(cycle.region.code)):
+        raise BenefitsInvalid(f"批次的地区（{cycle.region.name}）与项目的所属区划（{project.region.name}）不相交")
+    level, share = (CycleTally.Level.TOWNSHIP, "total") if project.region.level == "county" else \
+        (CycleTally.Level.COUNTY, "city")
+    units = [{"code": t.code, "name": t.name, "persons": t.persons, "amount_yuan": _yuan(t.amount_fen),
+              "city_yuan": _yuan(t.city_fen), "county_yuan": _yuan(t.county_fen)}
+             for t in cycle.tallies.filter(level=level, code__startswith=project_code).order_by("code")]
+    data = project_input_from_db(project.current_evaluation)
+    summary = cycle.summary or {}
+    source = (f"批次 #{cycle.pk} {summary.get('programme_name', cycle.programme)}{summary.get('period', '')}，"
+              f"规则版本 {summary.get('rules', {}).get('version', '')}")
+    try:
+        allocations = allocations_from_units(units, share=share, source=source, previous=list(data.allocations))
+    except CycleUnusable as exc:
+        raise BenefitsInvalid(str(exc)) from None
+    return evaluation_store(actor=actor, project_input=dataclasses.replace(data, allocations=allocations),
+                            source=f"补助发放批次 #{cycle.pk}")
