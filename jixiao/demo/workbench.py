@@ -1,6 +1,6 @@
 """`jixiao serve --demo`: on first start, the seed projects, invented county projects, two invented
 sub-county regions and one login per role, so every page can be tried at once. Demo only: the
-people, places below county level and projects are invented (seeds 001/002 are published figures)."""
+people, places below county level and projects are invented (seeds 001/002/003 are published figures)."""
 
 from __future__ import annotations
 
