@@ -3,8 +3,8 @@ payment batches, bank returns and payments. Thin: scoping and who may do what in
 ``accounts.permissions``), writes in ``services``; a service's refusal is shown with its Chinese message (400),
 ``BenefitsDenied`` is 403, what the user may not see 404.
 
-Making a payment batch and importing a bank return run in the request (the backend takes ~30 s for a batch of a
-million persons on SQLite); the computation is a background job whose progress the cycle's page polls."""
+The computation, making a payment batch and importing a bank return are background jobs (``benefits.jobs``: the
+last two take ~30 s for a million persons on SQLite); the cycle's page polls their progress and reloads when done."""
 
 from __future__ import annotations
 
@@ -159,8 +159,14 @@ def cycle_create(request):
 # ---- 批次详情 ----------------------------------------------------------------------------------------------
 
 def _progress_context(cycle):
-    job = cycle.job
-    return {"cycle": cycle, "job": job, "state": job_state(job) if job is not None else None}
+    """The computation's job and the newest payment job (a batch, a return) with their states."""
+    job, paying = cycle.job, selectors.payment_job_latest(cycle)
+    return {"cycle": cycle, "job": job, "state": job_state(job) if job is not None else None,
+            "pay_job": paying, "pay_state": job_state(paying) if paying is not None else None}
+
+
+def _busy(cycle) -> bool:
+    return cycle.computing or selectors.payment_job_active(cycle) is not None
 
 
 def _batch_rows(page):
@@ -188,7 +194,7 @@ def _detail_context(request, pk, *, error=None):
         "may_batch": page.may_pay and (
             (not page.batches and (page.totals or {}).get("persons", 0) > 0)
             or selectors.open_payments(cycle).filter(status=PaymentStatus.FAILED).exists()),
-        **_progress_context(cycle),
+        "pay_busy": selectors.payment_job_active(cycle) is not None, **_progress_context(cycle),
     }
 
 
@@ -208,7 +214,7 @@ def cycle_progress(request, pk: int):
     """The running computation's progress (polled by htmx); once it has ended, the page reloads."""
     cycle = selectors.cycle_get_visible(user=request.user, pk=pk)
     response = render(request, "benefits/_cycle_progress.html", _progress_context(cycle))
-    if request.htmx and not cycle.computing:
+    if request.htmx and not _busy(cycle):
         response["HX-Refresh"] = "true"
     return response
 
@@ -266,13 +272,9 @@ def cycle_file(request, pk: int, name: str):
 @login_required
 @require_POST
 def batch_create(request, pk: int):
+    """Queue the next payment batch (a background job: ~30 s for a million persons); the page shows its progress."""
     cycle = selectors.cycle_get_visible(user=request.user, pk=pk)
-
-    def write():
-        batch = services.payment_batch_create(actor=request.user, cycle=cycle)
-        messages.success(request, f"已生成第{batch.number}批发放清单：{batch.persons} 人，{_yuan(batch.amount_fen)} 元")
-
-    return _write(request, cycle, write, "")
+    return _write(request, cycle, lambda: services.payment_batch_start(actor=request.user, cycle=cycle), "")
 
 
 @login_required
@@ -302,12 +304,8 @@ def batch_return(request, pk: int):
         return _detail(request, cycle.pk, error="；".join(e for errors in form.errors.values() for e in errors),
                        status=400)
 
-    def write():
-        record = services.bank_return_import(actor=request.user, batch=batch, file=form.cleaned_data["file"])
-        messages.success(request, f"已导入第{batch.number}批回盘（{record.file_name}）：到账 {record.paid} 人，"
-                                  f"失败 {record.failed} 人，问题 {record.problem_count} 行，未匹配 {record.unmatched} 行")
-
-    return _write(request, cycle, write, "")
+    return _write(request, cycle, lambda: services.bank_return_start(actor=request.user, batch=batch,
+                                                                     file=form.cleaned_data["file"]), "")
 
 
 @login_required

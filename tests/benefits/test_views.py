@@ -134,7 +134,8 @@ def test_a_cycle_through_the_pages(w, run_jobs_here):
 
     # batch 1, its list downloaded is the one the cycle wrote
     assert client_for(w, "finance_city").post(f"/cycles/{cycle.pk}/batches/").status_code == 403
-    assert county.post(f"/cycles/{cycle.pk}/batches/").status_code == 302
+    with run_jobs_here():
+        assert county.post(f"/cycles/{cycle.pk}/batches/").status_code == 302
     batch = cycle.batches.get()
     html = county.get(f"/cycles/{cycle.pk}/").content.decode()
     assert 'id="return-form-1"' in html and 'data-list="bank"' in html and 'id="batch-create"' not in html
@@ -155,10 +156,12 @@ def test_a_cycle_through_the_pages(w, run_jobs_here):
     # the bank's return, through the page: A paid, B failed, a row with the wrong amount, an unknown ID
     path = return_csv(w.folder / "回盘.csv", [["石林甲", A, "200", "成功", "", ""], ["石林乙", B, "200", "失败", "账户已销户", ""],
                                               ["石林丙", C, "99", "成功", "", ""]])
-    response = county.post(f"/cycles/batches/{batch.pk}/return/",
-                           {"file": SimpleUploadedFile("回盘.csv", path.read_bytes())}, follow=True)
-    html = response.content.decode()
-    assert response.status_code == 200 and "到账 1 人，失败 1 人，问题 1 行" in html
+    with run_jobs_here():  # the job runs when the request's transaction commits
+        response = county.post(f"/cycles/batches/{batch.pk}/return/",
+                               {"file": SimpleUploadedFile("回盘.csv", path.read_bytes())})
+    assert response.status_code == 302 and response["Location"] == f"/cycles/{cycle.pk}/"
+    html = county.get(response["Location"]).content.decode()
+    assert "到账 1 人，失败 1 人，问题 1 行" in html  # the job's result
     assert re.search(r"第 4 行：[^<]*金额", html)
     assert {p.id_number: p.status for p in Payment.objects.filter(batch=batch)} == {A: P.PAID, B: P.FAILED, C: P.PENDING}
     html = county.get(f"/cycles/{cycle.pk}/payments/", {"status": "failed"}).content.decode()
@@ -168,26 +171,32 @@ def test_a_cycle_through_the_pages(w, run_jobs_here):
                            {"file": SimpleUploadedFile("回盘.txt", b"x")})
     assert response.status_code == 400 and "不是 .xlsx、.xls 或 .csv 文件" in response.content.decode()
     nothing = return_csv(w.folder / "无.csv", [["某人", "110101199001011237", "1", "成功", "", ""]])
-    response = county.post(f"/cycles/batches/{batch.pk}/return/", {"file": SimpleUploadedFile("无.csv", nothing.read_bytes())})
-    assert response.status_code == 400 and "没有一行能与第1批发放清单对应" in response.content.decode()
+    with run_jobs_here():
+        county.post(f"/cycles/batches/{batch.pk}/return/", {"file": SimpleUploadedFile("无.csv", nothing.read_bytes())})
+    html = county.get(f"/cycles/{cycle.pk}/").content.decode()
+    assert 'data-status="failed"' in html and "没有一行能与第1批发放清单对应，未作任何登记" in html
+    assert PaymentReturn.objects.count() == 1
     assert client_for(w, "county_fm").post(f"/cycles/batches/{batch.pk}/return/").status_code == 404
     assert client_for(w, "finance_city").post(
         f"/cycles/batches/{batch.pk}/return/", {"file": SimpleUploadedFile("回盘.csv", path.read_bytes())}).status_code == 403
     response = county.post(f"/cycles/{cycle.pk}/moves/pay/")
     assert response.status_code == 400 and "未到账" in response.content.decode()
     path = return_csv(w.folder / "回盘2.csv", [["石林丙", C, "100", "成功", "", ""]])
-    assert county.post(f"/cycles/batches/{batch.pk}/return/",
-                       {"file": SimpleUploadedFile("回盘2.csv", path.read_bytes())}).status_code == 302
+    with run_jobs_here():
+        assert county.post(f"/cycles/batches/{batch.pk}/return/",
+                           {"file": SimpleUploadedFile("回盘2.csv", path.read_bytes())}).status_code == 302
 
     # batch 2 re-lists B; its return pays B; then 已发放, 已结束
     assert 'id="batch-create"' in county.get(f"/cycles/{cycle.pk}/").content.decode()
-    assert county.post(f"/cycles/{cycle.pk}/batches/").status_code == 302
+    with run_jobs_here():
+        assert county.post(f"/cycles/{cycle.pk}/batches/").status_code == 302
     second = cycle.batches.get(number=2)
     response = county.get(f"/cycles/batches/{second.pk}/files/0")
     assert b"".join(response.streaming_content) == selectors.batch_files(second)[0]["path"].read_bytes()
     path = return_csv(w.folder / "回盘3.csv", [["石林乙", B, "200", "成功", "", ""]])
-    assert county.post(f"/cycles/batches/{second.pk}/return/",
-                       {"file": SimpleUploadedFile("回盘3.csv", path.read_bytes())}).status_code == 302
+    with run_jobs_here():
+        assert county.post(f"/cycles/batches/{second.pk}/return/",
+                           {"file": SimpleUploadedFile("回盘3.csv", path.read_bytes())}).status_code == 302
     assert PaymentReturn.objects.count() == 3
     assert 'id="move-pay"' in county.get(f"/cycles/{cycle.pk}/").content.decode()
     assert county.post(f"/cycles/{cycle.pk}/moves/pay/").status_code == 302
@@ -246,3 +255,23 @@ def test_the_proxy_confirm_form(w, run_jobs_here):
     assert "已确认第1批代缴清单：2 人到账" in response.content.decode()
     assert set(Payment.objects.filter(batch=batch).values_list("status", flat=True)) == {P.PAID}
     assert county.post(f"/cycles/{cycle.pk}/moves/pay/").status_code == 302
+
+
+def test_payment_steps_run_as_jobs_one_at_a_time_and_the_page_shows_their_progress(w, run_jobs_here):
+    cycle = approved_cycle(w, run_jobs_here)
+    county = client_for(w, "county_sl")
+    assert county.post(f"/cycles/{cycle.pk}/batches/").status_code == 302  # queued, not run here
+    job = selectors.payment_job_active(cycle)
+    assert job is not None and job.kind == "benefits.batch" and not cycle.batches.exists()
+    html = county.get(f"/cycles/{cycle.pk}/").content.decode()
+    assert 'id="pay-job-bar"' in html and 'id="batch-create"' not in html
+    response = county.post(f"/cycles/{cycle.pk}/batches/")
+    assert response.status_code == 400 and "正在进行，请等它完成后再操作" in response.content.decode()
+    assert "HX-Refresh" not in county.get(f"/cycles/{cycle.pk}/progress/", HTTP_HX_REQUEST="true")
+    from jixiao.jobs.services import job_run
+
+    job_run(job.pk)  # what the worker does
+    assert cycle.batches.get().persons == 3
+    assert county.get(f"/cycles/{cycle.pk}/progress/", HTTP_HX_REQUEST="true")["HX-Refresh"] == "true"
+    html = county.get(f"/cycles/{cycle.pk}/").content.decode()
+    assert "已生成第1批发放清单：3 人，500.00 元" in html and 'id="return-form-1"' in html
