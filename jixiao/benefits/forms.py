@@ -63,3 +63,9 @@ class ProxyConfirmForm(forms.Form):
 class PaymentFilterForm(forms.Form):
     status = forms.ChoiceField(label="状态", required=False, choices=[("", "全部状态"), *PaymentStatus.choices])
     batch = forms.IntegerField(label="发放批", required=False)
+
+
+class AccountForm(forms.Form):
+    account = forms.CharField(label="新账号", max_length=64)
+    bank_name = forms.CharField(label="开户行", required=False, max_length=100)
+    account_kind = forms.ChoiceField(label="账户类型", choices=[("银行卡", "银行卡"), ("社保卡", "社保卡")])

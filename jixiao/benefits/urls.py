@@ -14,5 +14,6 @@ urlpatterns = [
     path("<int:pk>/payments/", views.payment_list, name="cycle_payments"),
     path("batches/<int:pk>/files/<int:index>", views.batch_file, name="cycle_batch_file"),
     path("batches/<int:pk>/return/", views.batch_return, name="cycle_batch_return"),
+    path("payments/<int:pk>/account/", views.payment_account, name="cycle_payment_account"),
     path("batches/<int:pk>/confirm/", views.batch_confirm, name="cycle_batch_confirm"),
 ]

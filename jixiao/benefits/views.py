@@ -15,12 +15,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from jixiao.accounts import permissions
 from jixiao.accounts.permissions import Action, Kind
 from jixiao.benefits import selectors, services, storage
 from jixiao.benefits.forms import (
+    AccountForm,
     CycleCreateForm,
     CycleFilterForm,
     PaymentFilterForm,
@@ -79,7 +81,10 @@ def rules(request):
     denied = _visible_or_403(request)
     if denied:
         return denied
-    version, book = _current_book()
+    try:
+        version, book = _current_book()
+    except services.BenefitsInvalid as exc:  # a stored version whose text no longer matches its digest
+        return render(request, "workbench/forbidden.html", {"reason": str(exc)}, status=500)
     codes = {v.region for p in book.programmes.values() for par in p.parameters.values() for v in par.values if v.region}
     names = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
     programmes = []
@@ -328,6 +333,10 @@ def batch_confirm(request, pk: int):
 @login_required
 @require_GET
 def payment_list(request, pk: int):
+    return _payments(request, pk)
+
+
+def _payments(request, pk: int, *, error=None, status=200):
     cycle = selectors.cycle_get_visible(user=request.user, pk=pk)
     form = PaymentFilterForm(request.GET or None)
     filters = selectors.PaymentFilters()
@@ -340,7 +349,28 @@ def payment_list(request, pk: int):
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "benefits/payment_list.html", {
-        "cycle": cycle, "form": form, "page": page, "rows": rows, "query": query.urlencode(),
+        "cycle": cycle, "may_correct": selectors.payments_refusal(request.user, cycle) is None, "error": error, "form": form, "page": page, "rows": rows, "query": query.urlencode(),
         "counts": selectors.payment_status_counts(cycle=cycle), "status_labels": dict(PaymentStatus.choices),
         "batches": list(selectors.batches_of(cycle)), "yuan": _yuan,
-    })
+    }, status=status)
+
+
+@login_required
+@require_POST
+def payment_account(request, pk: int):
+    """Correct a failed payment's account before it is re-listed (the next batch pays to the new one)."""
+    payment = selectors.payment_get_visible(user=request.user, pk=pk)
+    form = AccountForm(request.POST)
+    back = f"{reverse('cycle_payments', args=[payment.cycle_id])}?status={PaymentStatus.FAILED}"
+    if not form.is_valid():
+        return _payments(request, payment.cycle_id, error="请填写账号和账户类型", status=400)
+    d = form.cleaned_data
+    try:
+        services.payment_account_set(actor=request.user, payment=payment, account=d["account"],
+                                     bank_name=d["bank_name"], account_kind=d["account_kind"])
+    except services.BenefitsDenied as exc:
+        return _forbidden(request, str(exc))
+    except services.BenefitsInvalid as exc:
+        return _payments(request, payment.cycle_id, error=str(exc), status=400)
+    messages.success(request, f"已更正 {payment.name} 的账号：下一批按新账号发放")
+    return redirect(back)

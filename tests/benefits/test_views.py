@@ -275,3 +275,34 @@ def test_payment_steps_run_as_jobs_one_at_a_time_and_the_page_shows_their_progre
     assert county.get(f"/cycles/{cycle.pk}/progress/", HTTP_HX_REQUEST="true")["HX-Refresh"] == "true"
     html = county.get(f"/cycles/{cycle.pk}/").content.decode()
     assert "已生成第1批发放清单：3 人，500.00 元" in html and 'id="return-form-1"' in html
+
+
+def test_a_failed_payments_account_corrected_through_the_page_and_batch_2_pays_to_it(w, paid_batch, run_jobs_here):
+    cycle, batch = paid_batch
+    county = client_for(w, "county_sl")
+    path = return_csv(w.folder / "回盘.csv", [["石林甲", A, "200", "成功", "", ""], ["石林乙", B, "200", "失败", "账户已销户", ""],
+                                              ["石林丙", C, "100", "成功", "", ""]])
+    services.bank_return_import(actor=w.users["county_sl"], batch=batch, file=path)
+    failed = Payment.objects.get(batch=batch, id_number=B)
+    html = county.get(f"/cycles/{cycle.pk}/payments/", {"status": "failed"}).content.decode()
+    assert f'data-payment="{failed.pk}"' in html
+    assert 'class="account-form"' not in client_for(w, "finance_city").get(
+        f"/cycles/{cycle.pk}/payments/", {"status": "failed"}).content.decode()
+    url = f"/cycles/payments/{failed.pk}/account/"
+    assert client_for(w, "county_fm").post(url, {"account": "6217000011112222", "account_kind": "银行卡"}).status_code == 404
+    assert client_for(w, "finance_city").post(url, {"account": "6217000011112222", "account_kind": "银行卡"}).status_code == 403
+    response = county.post(url, {"account": "12ab", "account_kind": "银行卡"})
+    assert response.status_code == 400 and "账号应为 8–32 位数字" in response.content.decode()
+    response = county.post(url, {"account": "6217 0000 1111 2222", "bank_name": "农村信用社", "account_kind": "银行卡"})
+    assert response.status_code == 302
+    failed.refresh_from_db()
+    assert (failed.account, failed.bank_name) == ("6217000011112222", "农村信用社")
+    html = county.get(f"/cycles/{cycle.pk}/payments/", {"status": "failed"}).content.decode()
+    assert "6217000011112222" not in html and "6217********2222" in html
+    with run_jobs_here():
+        county.post(f"/cycles/{cycle.pk}/batches/")
+    second = cycle.batches.get(number=2)
+    assert Payment.objects.get(batch=second).account == "6217000011112222"
+    paid = Payment.objects.get(batch=batch, id_number=A)
+    response = county.post(f"/cycles/payments/{paid.pk}/account/", {"account": "6217000011113333", "account_kind": "银行卡"})
+    assert response.status_code == 400 and "只有失败且尚未重新发放的记录可以更正账号" in response.content.decode()
