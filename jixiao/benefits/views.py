@@ -39,6 +39,7 @@ from jixiao.jobs.storage import content_type
 from jixiao.regions.models import Region
 
 PAGE_SIZE = 50
+FAILURES_SHOWN = 20  # a batch's failed payments listed on the cycle's page (all on the payments page)
 CYCLE_FILES = {"entitlements.csv": "应发名单（entitlements.csv）", "summary.json": "汇总（summary.json）"}
 
 
@@ -183,6 +184,9 @@ def _batch_rows(page):
             "returns": list(selectors.returns_of(batch)),
             "has_proxy": any(f.get("list") == ListKind.PROXY for f in files),
             "amount": _yuan(batch.amount_fen), "paid_amount": _yuan(batch.paid_fen),
+            "failures": [{"p": p, "id": mask_resident_id(p.id_number)} for p in selectors.payments_of(
+                cycle=page.cycle, filters=selectors.PaymentFilters(batch_id=batch.pk, status=PaymentStatus.FAILED))[
+                :FAILURES_SHOWN]] if batch.failed else [],
         })
     return rows
 

@@ -163,6 +163,7 @@ def test_a_cycle_through_the_pages(w, run_jobs_here):
     html = county.get(response["Location"]).content.decode()
     assert "到账 1 人，失败 1 人，问题 1 行" in html  # the job's result
     assert re.search(r"第 4 行：[^<]*金额", html)
+    assert re.search(r'class="batch-failures".*石林乙.*账户已销户', html, re.S) and B not in html
     assert {p.id_number: p.status for p in Payment.objects.filter(batch=batch)} == {A: P.PAID, B: P.FAILED, C: P.PENDING}
     html = county.get(f"/cycles/{cycle.pk}/payments/", {"status": "failed"}).content.decode()
     assert "账户已销户" in html and B not in html and B[:4] + "*" * 10 + B[-4:] in html
