@@ -710,30 +710,6 @@ def proxy_list_confirm(*, actor, batch: PaymentBatch, note: str, county_code: st
     return record
 
 
-def payment_account_set(*, actor, payment: Payment, account: str, bank_name: str = "",
-                        account_kind: str = "银行卡") -> Payment:
-    """Correct the account of a failed payment before it is re-listed (the next batch pays to the new one)."""
-    payment = Payment.objects.select_related("cycle", "cycle__region", "batch").get(pk=payment.pk)
-    cycle = payment.cycle
-    _check_payments(actor, cycle)
-    account = "".join((account or "").split())
-    if payment.status != P.FAILED or payment.relisted:
-        raise BenefitsInvalid("只有失败且尚未重新发放的记录可以更正账号")
-    if not account or not account.isdigit() or not 8 <= len(account) <= 32:
-        raise BenefitsInvalid("账号应为 8–32 位数字")
-    if account_kind not in ("银行卡", "社保卡"):
-        raise BenefitsInvalid("账户类型应为“银行卡”或“社保卡”")
-    with transaction.atomic():
-        old = mask_resident_id(payment.account)
-        Payment.objects.filter(pk=payment.pk).update(account=account, bank_name=(bank_name or "").strip()[:100],
-                                                     account_kind=account_kind)
-        payment.refresh_from_db()
-        change_record(actor=actor, action=ChangeRecord.Action.UPDATE, obj=payment, about=cycle, region=cycle.region,
-                      object_label=f"{payment.name}（{mask_resident_id(payment.id_number)}）",
-                      changes={"账号": [old, mask_resident_id(account)]}, note="更正失败记录的账号（下一批按新账号发放）")
-    return payment
-
-
 # ---- the long payment steps as background jobs (the pages start these) -----------------------------------------
 
 def _payment_job_running(cycle: Cycle) -> None:
@@ -780,3 +756,28 @@ def bank_return_start(*, actor, batch: PaymentBatch, file):
         return job_start(actor=actor, kind=RETURN, region=cycle.region, files={name: file},
                          params={"cycle": cycle.pk, "batch": batch.pk, "file": name},
                          title=f"导入第{batch.number}批回盘：{cycle}")
+
+
+def payment_account_set(*, actor, payment: Payment, account: str, bank_name: str = "",
+                        account_kind: str = "银行卡") -> Payment:
+    """Correct the account of a failed payment before it is re-listed (the next batch pays to the new one)."""
+    payment = Payment.objects.select_related("cycle", "cycle__region", "batch").get(pk=payment.pk)
+    cycle = payment.cycle
+    _check_payments(actor, cycle)
+    account = "".join((account or "").split())
+    if payment.status != P.FAILED or payment.relisted:
+        raise BenefitsInvalid("只有失败且尚未重新发放的记录可以更正账号")
+    if not account or not account.isdigit() or not 8 <= len(account) <= 32:
+        raise BenefitsInvalid("账号应为 8–32 位数字")
+    if account_kind not in ("银行卡", "社保卡"):
+        raise BenefitsInvalid("账户类型应为“银行卡”或“社保卡”")
+    with transaction.atomic():
+        old = mask_resident_id(payment.account)
+        Payment.objects.filter(pk=payment.pk).update(account=account, bank_name=(bank_name or "").strip()[:100],
+                                                     account_kind=account_kind)
+        payment.refresh_from_db()
+        change_record(actor=actor, action=ChangeRecord.Action.UPDATE, obj=payment, about=cycle, region=cycle.region,
+                      object_label=f"{payment.name}（{mask_resident_id(payment.id_number)}）",
+                      changes={"账号": [old, mask_resident_id(account)]}, note="更正失败记录的账号（下一批按新账号发放）")
+    return payment
+
