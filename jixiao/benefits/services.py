@@ -780,4 +780,3 @@ def payment_account_set(*, actor, payment: Payment, account: str, bank_name: str
                       object_label=f"{payment.name}（{mask_resident_id(payment.id_number)}）",
                       changes={"账号": [old, mask_resident_id(account)]}, note="更正失败记录的账号（下一批按新账号发放）")
     return payment
-
