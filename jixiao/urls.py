@@ -11,6 +11,7 @@ urlpatterns = [
     path("registry/", include("jixiao.registry.urls")),
     path("jobs/", include("jixiao.jobs.urls")),
     path("rosters/", include("jixiao.rosters.urls")),
+    path("cycles/", include("jixiao.benefits.urls")),
     path("audit/", include("jixiao.audit.urls")),
     path("", include("jixiao.workbench.urls")),
 ]

@@ -273,6 +273,26 @@ def payment_status_counts(*, cycle: Cycle, batch: PaymentBatch | None = None) ->
                       "amount_fen": found.get(s.value, {}).get("amount_fen") or 0} for s in P}
 
 
+PAYMENT_JOB_KINDS = ("benefits.batch", "benefits.return")  # benefits.jobs.BATCH, RETURN
+
+
+def payment_jobs(cycle: Cycle):
+    """The cycle's payment jobs (making a batch, importing a return), newest first."""
+    from jixiao.jobs.models import Job
+
+    return Job.objects.filter(kind__in=PAYMENT_JOB_KINDS, params__cycle=cycle.pk).order_by("-id")
+
+
+def payment_job_active(cycle: Cycle):
+    from jixiao.jobs.models import Job
+
+    return next((job for job in payment_jobs(cycle).filter(status__in=Job.ACTIVE)), None)
+
+
+def payment_job_latest(cycle: Cycle):
+    return payment_jobs(cycle).first()
+
+
 def payment_get_visible(*, user, pk: int) -> Payment:
     payment = Payment.objects.select_related("cycle", "cycle__region", "batch").filter(pk=pk).first()
     if payment is None or not may_see(user, payment.cycle):

@@ -710,6 +710,54 @@ def proxy_list_confirm(*, actor, batch: PaymentBatch, note: str, county_code: st
     return record
 
 
+# ---- the long payment steps as background jobs (the pages start these) -----------------------------------------
+
+def _payment_job_running(cycle: Cycle) -> None:
+    job = selectors.payment_job_active(cycle)
+    if job is not None:
+        raise BenefitsInvalid(f"“{job.title}”正在进行，请等它完成后再操作")
+
+
+def payment_batch_start(*, actor, cycle: Cycle):
+    """Queue ``payment_batch_create`` as job kind ``benefits.batch`` (~30 s for a million persons): the same
+    checks first, so a refusal is said at once; one payment job of a cycle at a time."""
+    from jixiao.benefits.jobs import BATCH
+    from jixiao.jobs.services import job_start
+
+    _check_payments(actor, cycle)
+    with transaction.atomic():
+        cycle = Cycle.objects.select_for_update(of=("self",)).select_related("region").get(pk=cycle.pk)
+        _refuse(selectors.payments_refusal(actor, cycle))
+        _payment_job_running(cycle)
+        if cycle.batches.exists():
+            if not Payment.objects.filter(cycle=cycle, status=P.FAILED, relisted=False).exists():
+                raise BenefitsInvalid("没有需要重新发放的失败记录")
+        elif not (cycle.summary.get("totals") or {}).get("persons"):
+            raise BenefitsInvalid("本批次没有应发放的人员，不用生成发放清单")
+        return job_start(actor=actor, kind=BATCH, region=cycle.region, params={"cycle": cycle.pk},
+                         title=f"生成发放清单：{cycle}")
+
+
+def bank_return_start(*, actor, batch: PaymentBatch, file):
+    """Queue ``bank_return_import`` of an uploaded file as job kind ``benefits.return`` (the file is kept in the
+    job's input folder until the job has read it)."""
+    from jixiao.benefits.jobs import RETURN
+    from jixiao.jobs.services import job_start
+
+    cycle = Cycle.objects.select_related("region").get(pk=batch.cycle_id)
+    _check_payments(actor, cycle)
+    name = storage.safe_name(Path(getattr(file, "name", None) or str(file)).name, "回盘文件.xlsx")
+    if not name.lower().endswith(storage.RETURN_SUFFIXES):
+        raise BenefitsInvalid(f"“{name}”不是 .xlsx、.xls 或 .csv 文件")
+    with transaction.atomic():
+        cycle = Cycle.objects.select_for_update(of=("self",)).select_related("region").get(pk=cycle.pk)
+        _refuse(selectors.payments_refusal(actor, cycle))
+        _payment_job_running(cycle)
+        return job_start(actor=actor, kind=RETURN, region=cycle.region, files={name: file},
+                         params={"cycle": cycle.pk, "batch": batch.pk, "file": name},
+                         title=f"导入第{batch.number}批回盘：{cycle}")
+
+
 def payment_account_set(*, actor, payment: Payment, account: str, bank_name: str = "",
                         account_kind: str = "银行卡") -> Payment:
     """Correct the account of a failed payment before it is re-listed (the next batch pays to the new one)."""
