@@ -45,3 +45,4 @@ def test_only_an_approved_cycle_and_only_for_who_may(w, run_jobs_here):
         services.cycle_allocations_attach(actor=w.users["county_sl"], cycle=computed, project=project)
     with pytest.raises(Http404):
         services.cycle_allocations_attach(actor=w.users["county_fm"], cycle=computed, project=project)
+

@@ -230,3 +230,16 @@ def test_the_cycle_page_reads_everything_at_once(w, run_jobs_here):
     assert page.payments["pending"] == {"persons": 0, "amount_fen": 0}
     with pytest.raises(Http404):
         selectors.cycle_page(user=w.users["county_fm"], pk=cycle.pk)
+
+
+def test_a_festival_visit_cycle_from_an_uploaded_list(w, run_jobs_here):
+    from tests.benefits.world import A, C, compute_now
+    from tests.rosters.world import upload
+
+    county = w.users["county_sl"]
+    listed = upload(county, "beneficiaries", [{"姓名": "石林甲", "身份证号": A},
+                                              {"姓名": "石林丙", "身份证号": C, "金额(元)": "500"}])
+    cycle = services.cycle_create(actor=county, programme="festival_visit", year=2023, rosters=[listed])
+    cycle = compute_now(county, cycle, run_jobs_here)
+    assert cycle.summary["totals"]["amount_yuan"] == 300 + 500
+    assert cycle.summary["totals"]["persons"] == 2
