@@ -15,7 +15,7 @@ from jixiao.accounts.permissions import Action, Kind, Reach
 from jixiao.accounts.selectors import user_scope
 from jixiao.benefits import storage
 from jixiao.benefits.models import Cycle, CycleTally, Payment, PaymentBatch, PaymentReturn, RuleBookVersion
-from jixiao.benefits.workflow import MOVES, CycleState, ListKind, Move, PaymentStatus
+from jixiao.benefits.workflow import ALLOCATABLE, MOVES, CycleState, ListKind, Move, PaymentStatus
 
 S, P = CycleState, PaymentStatus
 CYCLE_REGION_LEVELS = ("city", "county", "zone")
@@ -298,3 +298,18 @@ def payment_get_visible(*, user, pk: int) -> Payment:
     if payment is None or not may_see(user, payment.cycle):
         raise Http404("没有这条发放记录，或您无权查看")
     return payment
+
+
+def projects_for_allocation(*, user, cycle: Cycle):
+    """The stored projects an approved cycle may become the 对下资金分配 of, for this user: scored, the user may change
+    them, of the cycle's year, and their 所属区划 holds the cycle's region or lies in it. Empty before approval."""
+    from jixiao.projects.selectors import projects_visible
+
+    if cycle.state not in ALLOCATABLE:
+        return projects_visible(user, Action.CHANGE).none()
+    code = cycle.region.code
+    prefixes = [code[:n] for n in (2, 4, 6, 9, 12) if n <= len(code)]
+    return (projects_visible(user, Action.CHANGE)
+            .filter(year=cycle.year, current_evaluation__isnull=False)
+            .filter(Q(region__code__in=prefixes) | Q(region__code__startswith=code))
+            .select_related("region").order_by("name"))

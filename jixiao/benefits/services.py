@@ -24,7 +24,7 @@ from jixiao.accounts.permissions import Action, Kind
 from jixiao.accounts.selectors import user_scope
 from jixiao.benefits import reconcile, selectors, storage
 from jixiao.benefits.models import Cycle, CycleTally, Payment, PaymentBatch, PaymentReturn, RuleBookVersion
-from jixiao.benefits.workflow import MOVES, RECOMPUTABLE, CycleState, ListKind, PaymentStatus
+from jixiao.benefits.workflow import ALLOCATABLE, MOVES, RECOMPUTABLE, CycleState, ListKind, PaymentStatus
 from jixiao.changelog.models import ChangeRecord
 from jixiao.changelog.services import change_record
 from jixiao.common.pii import mask_resident_id
@@ -783,8 +783,6 @@ def payment_account_set(*, actor, payment: Payment, account: str, bank_name: str
 
 
 # ---- from operations into the evaluation -------------------------------------------------------------------
-
-ALLOCATABLE = (S.APPROVED, S.PAID, S.CLOSED)
 
 
 def cycle_allocations_attach(*, actor, cycle: Cycle, project):

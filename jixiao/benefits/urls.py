@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/", views.cycle_detail, name="cycle_detail"),
     path("<int:pk>/progress/", views.cycle_progress, name="cycle_progress"),
     path("<int:pk>/moves/<str:name>/", views.cycle_move, name="cycle_move"),
+    path("<int:pk>/allocate/", views.cycle_allocate, name="cycle_allocate"),
     path("<int:pk>/files/<str:name>", views.cycle_file, name="cycle_file"),
     path("<int:pk>/batches/", views.batch_create, name="cycle_batch_create"),
     path("<int:pk>/payments/", views.payment_list, name="cycle_payments"),

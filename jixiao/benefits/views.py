@@ -204,6 +204,7 @@ def _detail_context(request, pk, *, error=None):
             (not page.batches and (page.totals or {}).get("persons", 0) > 0)
             or selectors.open_payments(cycle).filter(status=PaymentStatus.FAILED).exists()),
         "pay_busy": selectors.payment_job_active(cycle) is not None, **_progress_context(cycle),
+        "allocatable": list(selectors.projects_for_allocation(user=request.user, cycle=cycle)),
     }
 
 
@@ -274,6 +275,23 @@ def cycle_file(request, pk: int, name: str):
     if not permissions.may_on(request.user, Action.EXPORT, Kind.PERSON, region=cycle.region):
         return _forbidden(request, "您的角色不能下载含个人信息的发放结果")
     return FileResponse(path.open("rb"), as_attachment=True, filename=f"{cycle}-{name}", content_type=content_type(path))
+
+
+@login_required
+@require_POST
+def cycle_allocate(request, pk: int):
+    """Write the approved cycle's totals into one of the offered projects' 对下资金分配; on to its 资金 tab."""
+    cycle = selectors.cycle_get_visible(user=request.user, pk=pk)
+    raw = request.POST.get("project", "")
+    project = selectors.projects_for_allocation(user=request.user, cycle=cycle).filter(
+        pk=int(raw) if raw.isdigit() else 0).first()
+    if project is None:
+        return _detail(request, cycle.pk, error="请选择一个可以写入的项目", status=400)
+    response = _write(request, cycle, lambda: services.cycle_allocations_attach(
+        actor=request.user, cycle=cycle, project=project), f"已写入项目“{project.name}”的资金分配并重新评分")
+    if response.status_code == 302:
+        return redirect("project_tab", pk=project.pk, tab="funds")
+    return response
 
 
 # ---- 发放批、回盘、代缴确认 -----------------------------------------------------------------------------------

@@ -24,6 +24,8 @@ class CycleState(models.TextChoices):
 
 
 S = CycleState
+# the states whose figures may become a project's 对下资金分配 (approved: what is paid, or will be)
+ALLOCATABLE = (S.APPROVED, S.PAID, S.CLOSED)
 
 
 @dataclass(frozen=True)

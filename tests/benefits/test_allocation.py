@@ -8,23 +8,12 @@ from django.http import Http404
 
 from jixiao.benefits import services
 from jixiao.evaluations.selectors import project_input_from_db
-from jixiao.evaluations.services import evaluation_store
-from jixiao.projects.models import Project
-from jixiao.scoring.inputs import Allocation
-from tests.benefits.world import LUFU, SHILIN, SL, approved_cycle, pension_cycle
-from tests.factories import sample_project
-
-
-def _county_project():
-    data = sample_project(name="石林县三、四级残疾人养老保险补助", region_code=SL, region_name="石林彝族自治县",
-                          allocations=[Allocation("鹿阜街道", LUFU, D("1"), 50, 40)])
-    evaluation_store(actor=None, project_input=data, source="测试")
-    return Project.objects.get(name=data.name)
+from tests.benefits.world import LUFU, SHILIN, approved_cycle, county_project, pension_cycle
 
 
 def test_an_approved_cycle_becomes_the_projects_allocation_table(w, run_jobs_here):
     cycle = approved_cycle(w, run_jobs_here)
-    project = _county_project()
+    project = county_project()
     evaluation = services.cycle_allocations_attach(actor=w.users["county_sl"], cycle=cycle, project=project)
     project.refresh_from_db()
     assert project.current_evaluation_id == evaluation.pk
@@ -40,7 +29,7 @@ def test_an_approved_cycle_becomes_the_projects_allocation_table(w, run_jobs_her
 
 def test_only_an_approved_cycle_and_only_for_who_may(w, run_jobs_here):
     computed = pension_cycle(w, run_jobs_here)
-    project = _county_project()
+    project = county_project()
     with pytest.raises(services.BenefitsInvalid, match="批准后的批次"):
         services.cycle_allocations_attach(actor=w.users["county_sl"], cycle=computed, project=project)
     with pytest.raises(Http404):

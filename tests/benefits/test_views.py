@@ -307,3 +307,20 @@ def test_a_failed_payments_account_corrected_through_the_page_and_batch_2_pays_t
     paid = Payment.objects.get(batch=batch, id_number=A)
     response = county.post(f"/cycles/payments/{paid.pk}/account/", {"account": "6217000011113333", "account_kind": "银行卡"})
     assert response.status_code == 400 and "只有失败且尚未重新发放的记录可以更正账号" in response.content.decode()
+
+
+def test_an_approved_cycle_is_written_into_a_project_from_its_page(w, run_jobs_here):
+    from jixiao.projects.models import Project
+    from tests.benefits.world import county_project
+
+    cycle = approved_cycle(w, run_jobs_here)
+    project = county_project()
+    before = project.current_evaluation_id
+    page = client_for(w, "county_sl").get(f"/cycles/{cycle.pk}/")
+    assert page.status_code == 200 and f'value="{project.pk}"' in page.content.decode()
+    answer = client_for(w, "county_sl").post(f"/cycles/{cycle.pk}/allocate/", {"project": project.pk})
+    assert answer.status_code == 302 and answer["Location"].endswith(f"/projects/{project.pk}/tab/funds/")
+    assert Project.objects.get(pk=project.pk).current_evaluation_id != before
+    assert client_for(w, "county_fm").post(f"/cycles/{cycle.pk}/allocate/", {"project": project.pk}).status_code == 404
+    # a project the user may not change is not offered, and posting it anyway is refused
+    assert client_for(w, "county_sl").post(f"/cycles/{cycle.pk}/allocate/", {"project": 999999}).status_code == 400

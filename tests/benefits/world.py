@@ -103,3 +103,18 @@ def return_csv(path: Path, rows: list[list]) -> Path:
         writer.writerow(RETURN_HEADER)
         writer.writerows(rows)
     return path
+
+
+def county_project():
+    """A stored county project of 石林县 (one allocation to 鹿阜街道) that a cycle can be written into."""
+    from decimal import Decimal as D
+
+    from jixiao.evaluations.services import evaluation_store
+    from jixiao.projects.models import Project
+    from jixiao.scoring.inputs import Allocation
+    from tests.factories import sample_project
+
+    data = sample_project(name="石林县三、四级残疾人养老保险补助", region_code=SL, region_name="石林彝族自治县",
+                          allocations=[Allocation("鹿阜街道", LUFU, D("1"), 50, 40)])
+    evaluation_store(actor=None, project_input=data, source="测试")
+    return Project.objects.get(name=data.name)
