@@ -14,9 +14,6 @@ def cmd_template(args) -> int:
     from jixiao.workbooks.writer import write_workbook
 
     shape = getattr(args, "shape", None) or "项目"
-    if shape == "部门整体":  # seed 004's department-level shape
-        print("工作簿类型“部门整体”尚未支持，可用：项目、多项目", file=sys.stderr)
-        return 2
     project = None
     if args.indicators:  # the templates kept in the database (系统管理), as administrators edited them
         bootstrap.setup_django(migrate=True)
@@ -31,7 +28,8 @@ def cmd_template(args) -> int:
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     write_workbook(out, project, shape=shape)
-    print(f"已生成空白项目工作簿：{out}" + ("（多项目，含“子项目”等工作表）" if shape == "多项目" else ""))
+    extra = {"多项目": "（多项目，含“子项目”等工作表）", "部门整体": "（部门整体，含“部门项目”“民生实事”工作表）"}
+    print(f"已生成空白项目工作簿：{out}" + extra.get(shape, ""))
     return 0
 
 
@@ -89,7 +87,7 @@ def register(sub) -> None:
     p.add_argument("out", help="输出的 .xlsx 路径")
     p.add_argument("--indicators", help="预填指标体系模板，如：昆明ABC、财预2020-10")
     p.add_argument("--shape", choices=("项目", "多项目", "部门整体"), default="项目",
-                   help="工作簿类型：项目（默认）；多项目（含若干子项目，另有“子项目”等工作表）；部门整体（尚未支持）")
+                   help="工作簿类型：项目（默认）；多项目（含若干子项目，另有“子项目”等工作表）；部门整体（单位全年项目支出，另有“部门项目”“民生实事”工作表）")
     p.set_defaults(func=cmd_template)
 
     p = sub.add_parser("evaluate", help="校验项目工作簿，计算得分并生成报告")
