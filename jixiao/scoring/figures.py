@@ -316,6 +316,12 @@ def _task_words(task: LivelihoodTask, rate: str) -> str:
             f"{note}，任务数完成{rate}")
 
 
+def _own_level(region_name: str) -> str:
+    """What the table calls the unit's own level: 开福区 → 区级, 某县 → 县级, 长沙市 → 市级; else 本级."""
+    last = region_name.strip()[-1:] if region_name else ""
+    return f"{last}级" if last in ("区", "县", "市", "州", "省", "旗") else "本级"
+
+
 def _department_figures(result: EvaluationResult) -> dict | None:
     """A department-level self-evaluation's table, totals, split and 民生实事 tasks (seed 004)."""
     p = result.project
@@ -346,6 +352,7 @@ def _department_figures(result: EvaluationResult) -> dict | None:
     split = [f"{c}{fmt_wan(v)}万元" for c, v in amounts.by_class.items() if v]
     split_words = f"（{'、'.join(split)}）" if split else ""
     return {
+        "own_level": _own_level(p.region_name),
         "groups": groups,
         "tasks": tasks,
         "total": {
