@@ -1,4 +1,4 @@
-"""``jixiao demo``: rebuild seeds 001, 002 and 003 (multi-programme) from their published figures, through the same
+"""``jixiao demo``: rebuild seeds 001, 002, 003 (multi-programme) and 004 (department-level) from their published figures, through the same
 workbook path staff use (package data → .xlsx → read and validated → scored → report)."""
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ ways. Rounding happens here and nowhere else.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -316,10 +317,15 @@ def _task_words(task: LivelihoodTask, rate: str) -> str:
             f"{note}，任务数完成{rate}")
 
 
-def _own_level(region_name: str) -> str:
-    """What the table calls the unit's own level: 开福区 → 区级, 某县 → 县级, 长沙市 → 市级; else 本级."""
-    last = region_name.strip()[-1:] if region_name else ""
-    return f"{last}级" if last in ("区", "县", "市", "州", "省", "旗") else "本级"
+_ADMIN_PREFIX = re.compile(r"^(?:[^省市县区州旗盟]{1,7}(?:省|自治区|市|州|盟|县|区|旗))+")
+
+
+def _own_level(region_name: str, owner_unit: str) -> str:
+    """What the table calls the unit's own level, from the 所属区划 or else the unit's leading place names:
+    开福区 / 长沙市开福区残疾人联合会 → 区级, 某县财政局 → 县级, 长沙市… → 市级; else 本级."""
+    place = region_name.strip() or (m.group(0) if (m := _ADMIN_PREFIX.match(owner_unit.strip())) else "")
+    last = place[-1:]
+    return f"{last}级" if last in ("区", "县", "市", "州", "省", "旗", "盟") else "本级"
 
 
 def _department_figures(result: EvaluationResult) -> dict | None:
@@ -352,7 +358,7 @@ def _department_figures(result: EvaluationResult) -> dict | None:
     split = [f"{c}{fmt_wan(v)}万元" for c, v in amounts.by_class.items() if v]
     split_words = f"（{'、'.join(split)}）" if split else ""
     return {
-        "own_level": _own_level(p.region_name),
+        "own_level": _own_level(p.region_name, p.owner_unit),
         "groups": groups,
         "tasks": tasks,
         "total": {

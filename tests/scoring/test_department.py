@@ -86,3 +86,13 @@ def test_split_leaves_out_an_empty_class():
 def test_project_without_groups_prints_no_department_key():
     fig = build_figures(evaluate(sample_project()))
     assert "department" not in fig and "department" not in summary_from_figures(fig)
+
+
+def test_own_level_word():
+    from jixiao.scoring.figures import _own_level
+
+    assert _own_level("开福区", "") == "区级"
+    assert _own_level("", "长沙市开福区残疾人联合会") == "区级"
+    assert _own_level("", "宜良县市场监督管理局") == "县级"
+    assert _own_level("", "昆明市残疾人联合会") == "市级"
+    assert _own_level("", "残联") == "本级"
