@@ -102,3 +102,24 @@ def test_committed_department_template_matches_its_generator(tmp_path):
     for part in ("word/document.xml", "word/styles.xml", "word/footer1.xml"):
         with zipfile.ZipFile(DEPARTMENT_TEMPLATE_PATH) as a, zipfile.ZipFile(rebuilt) as b:
             assert a.read(part) == b.read(part), f"{part} differs: run python -m jixiao.reports.build_template"
+
+
+def test_score_sheet_has_a_department_sheet(tmp_path):
+    from python_calamine import CalamineWorkbook
+
+    from jixiao.reports.scoresheet import write_score_sheet
+
+    path = write_score_sheet(build_figures(evaluate(department_project())), tmp_path / "评分表.xlsx")
+    book = CalamineWorkbook.from_path(str(path))
+    assert book.sheet_names == ["评分汇总", "指标评分", "满意度", "资金", "部门项目"]
+    rows = book.get_sheet_by_name("部门项目").to_python()
+    assert rows[1] == ["序号", "项目名称", "项目类型", "经费类别", "预算总额（万元）", "预算其中区级（万元）", "支出总额（万元）",
+                       "支出其中区级（万元）", "调整事项", "调整金额（万元）"]
+    assert rows[2][:8] == [1, "残疾人工作经费", "部门专项", "工作经费", 97, 97, 82.8, 82.8]
+    assert rows[6] == [5, "其他残疾人事业", "部门专项", "专项经费", 242.4, 242.4, 328.187, 223.945, "调指标", 23.075]
+    assert rows[7][:8] == ["合计", "", "", "", 977.58, 977.58, 1616.99, 830.075]
+    assert (rows[8][0], rows[8][6]) == ("其中：工作经费", 82.8)
+    assert (rows[9][0], rows[9][6]) == ("其中：专项经费", 1534.19)
+    assert rows[11][:7] == ["序号", "任务", "类别", "单位", "目标数", "完成数", "完成率"]
+    assert rows[12][:7] == [1, "困难残疾人家庭无障碍改造", "省重点民生实事项目", "户", 90, 99, 1.1]
+    assert rows[13][6] == pytest.approx(205 / 180, abs=1e-4)
