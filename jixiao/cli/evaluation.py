@@ -77,8 +77,13 @@ def cmd_demo(args) -> int:
 
     if not args.no_store:
         bootstrap.setup_django(migrate=True)
-    for outputs in demo_run(Path(args.out), pdf=not args.no_pdf, store=not args.no_store):
+    from jixiao.demo.seeds import DEMO_KEYS, NOT_STORED
+
+    for key, outputs in zip(DEMO_KEYS, demo_run(Path(args.out), pdf=not args.no_pdf, store=not args.no_store),
+                            strict=True):
         _report_outputs(outputs)
+        if not args.no_store and key in NOT_STORED:
+            print(f"  （{NOT_STORED[key]}）")
     return 0
 
 
@@ -98,7 +103,7 @@ def register(sub) -> None:
     p.add_argument("--report-template", help="自己修改过的报告 Word 模板（复制自 jixiao/reports/templates/self_evaluation.docx）")
     p.set_defaults(func=cmd_evaluate)
 
-    p = sub.add_parser("demo", help="用种子报告 001、002、003（多项目）的公开数据生成演示工作簿并评价")
+    p = sub.add_parser("demo", help="用种子报告 001、002、003（多项目）、004（部门整体）的公开数据生成演示工作簿并评价")
     p.add_argument("--out", default="jixiao-demo", help="输出目录（默认 ./jixiao-demo）")
     p.add_argument("--no-store", action="store_true", help="不写入数据库")
     p.add_argument("--no-pdf", action="store_true", help="不生成 PDF")

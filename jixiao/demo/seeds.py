@@ -26,6 +26,9 @@ SEED_KEYS = ("001", "002")
 PROGRAMME_SEED_KEYS = ("003",)
 DEPARTMENT_SEED_KEYS = ("004",)
 DEMO_KEYS = (*SEED_KEYS, *PROGRAMME_SEED_KEYS, *DEPARTMENT_SEED_KEYS)
+# Seeds whose outputs are written but not stored, and why: a stored project needs its region in the tree, and
+# the shipped tree is Yunnan's (seed 004 is a Changsha district).
+NOT_STORED = {"004": "开福区（湖南省长沙市）不在随附的区划中（只含云南省），本演示项目只生成文件，不写入数据库"}
 
 _FOLDERS = {
     "001": "001_残疾人养老保险补助经费",
@@ -133,4 +136,4 @@ def load_seed(key: str) -> ProjectInput:
     return project_from_dict(raw, name)
 
 
-__all__ = ["SEED_KEYS", "PROGRAMME_SEED_KEYS", "DEPARTMENT_SEED_KEYS", "DEMO_KEYS", "load_seed", "seed_folder_name", "project_from_dict", "SeedError"]
+__all__ = ["SEED_KEYS", "PROGRAMME_SEED_KEYS", "DEPARTMENT_SEED_KEYS", "DEMO_KEYS", "NOT_STORED", "load_seed", "seed_folder_name", "project_from_dict", "SeedError"]
