@@ -330,6 +330,8 @@ class _WorkbookReader:
         narrative = self.read_narrative(tables[SHEET_NARRATIVE])
         programmes = self.read_programmes(tables)
         groups, tasks = self.read_groups(tables[SHEET_GROUPS]), self.read_tasks(tables[SHEET_TASKS])
+        if tasks and not groups and SHEET_GROUPS not in self.unread:  # 民生实事 is reported within the department shape
+            self.problem(SHEET_TASKS, None, None, f"填了“{SHEET_TASKS}”表时，请同时在“{SHEET_GROUPS}”表填写单位的项目")
         if programmes:  # the project's money is its programmes': one place to type each amount
             for sheet, name in ((SHEET_FUNDS, "资金来源"), (SHEET_EXPENDITURES, "支出")):
                 for r in tables[sheet]:

@@ -91,3 +91,9 @@ def test_template_department_shape(tmp_path, capsys):
     assert CalamineWorkbook.from_path(str(out)).sheet_names == [GUIDE_SHEET, *(s.name for s in SHEETS),
                                                                  *DEPARTMENT_SHEET_NAMES]
     assert load_sheets(out)["民生实事"][0][:4] == ["类别", "任务", "目标数", "完成数"]
+
+
+def test_tasks_without_groups_are_refused(tmp_path):
+    def edit(sheets):
+        sheets["部门项目"] = sheets["部门项目"][:1]
+    assert _edited(tmp_path, edit) == [("民生实事", None, None, "填了“民生实事”表时，请同时在“部门项目”表填写单位的项目")]
