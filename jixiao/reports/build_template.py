@@ -688,7 +688,15 @@ def build_programme_template(path: Path = PROGRAMME_TEMPLATE_PATH) -> Path:
 def _department_table(b: TemplateBuilder) -> None:
     b.text("金额单位：万元", "表注")
     own = "其中：{{ department.own_level }}资金"
-    table = b.table(widths(2.8, 1.6, 4.4, 1.6, 1.6, 2.0, 1.6, align="lclrrrr"), header_rows=2, small=True, rows=[
+    # 项目类型 (部门专项) and the budget amounts on one line; a spending cell's amount stays whole before its
+    # note ("328.187（含调指标23.075万元）"); 资金用途 takes what is left of the line.
+    kind = fitting_width_cm("部门专项", size_pt=SMALL_TABLE_SIZE)
+    amount = fitting_width_cm("1616.99", "指标总额", size_pt=SMALL_TABLE_SIZE)
+    spent = 2.2  # "328.187（含" / "调指标23.075" / "万元）": the note wraps, the amount does not
+    fixed = [2.4, kind, amount, amount, spent, spent]
+    purpose = round(LINE_CM - sum(fixed), 2)
+    cols = widths(fixed[0], kind, purpose, *fixed[2:], align="lclrrrr")
+    table = b.table(cols, header_rows=2, small=True, rows=[
         ["项目名称", "项目类型", "资金用途、使用方向", "预算金额", "", "支出金额", ""],
         ["", "", "", "指标总额", own, "支出总额", own],
         ["{%tr for g in department.groups %}"],
