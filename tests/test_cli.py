@@ -153,7 +153,9 @@ def test_demo_end_to_end(tmp_path):
     from jixiao.demo.seeds import SEED_KEYS, seed_folder_name
 
     assert main(["demo", "--out", str(tmp_path)] + ([] if HAS_SOFFICE else ["--no-pdf"])) == 0
-    assert Project.objects.count() == 3 and Evaluation.objects.count() == 3  # seeds 001, 002 and 003
+    # seeds 001, 002 and 003; seed 004's outputs are written but not stored (demo.seeds.NOT_STORED: no region)
+    assert Project.objects.count() == 3 and Evaluation.objects.count() == 3
+    assert (tmp_path / seed_folder_name("004") / "报告.docx").exists()
     for key in SEED_KEYS:
         folder = tmp_path / seed_folder_name(key)
         expected = SEED_EXPECTED[key]

@@ -158,6 +158,51 @@ class ProgrammeFigureSerializer(serializers.Serializer):
     standard = _text(help_text="保障标准")
 
 
+class ProjectGroupFigureSerializer(serializers.Serializer):
+    no = serializers.IntegerField(read_only=True, help_text="序号")
+    name = _text(help_text="项目名称")
+    kind = _text(help_text="项目类型")
+    purpose = _text(help_text="资金用途、使用方向")
+    funds_class = _text(help_text="经费类别：工作经费或专项经费")
+    budget = _text(help_text="预算总额（万元）")
+    budget_own = _text(help_text="预算其中本级（万元）")
+    spent = _text(help_text="支出总额（万元）")
+    spent_own = _text(help_text="支出其中本级（万元）")
+    adjustment = _text(help_text="调整事项，如“调指标”")
+    adjustment_spent = _text(help_text="支出总额中的调整金额（万元）")
+    adjustment_spent_own = _text(help_text="支出本级中的调整金额（万元）")
+    spent_text = _text(help_text="报告中的写法，如“328.187（含调指标23.075万元）”")
+    spent_own_text = _text(help_text="报告中的写法（本级）")
+
+
+class LivelihoodTaskFigureSerializer(serializers.Serializer):
+    category = _text(help_text="类别，如“省重点民生实事项目”")
+    name = _text(help_text="任务")
+    target = _text(help_text="目标数")
+    actual = _text(help_text="完成数")
+    unit = _text(help_text="单位")
+    note = _text(help_text="说明")
+    completion = _text(help_text="完成率＝完成数÷目标数，如“110.00%”")
+
+
+class DepartmentTotalSerializer(serializers.Serializer):
+    budget = _text(help_text="预算合计（万元）")
+    budget_own = _text(help_text="预算本级合计（万元）")
+    spent = _text(help_text="支出合计（万元）")
+    spent_own = _text(help_text="支出本级合计（万元）")
+    work_funds = _text(help_text="支出中的工作经费（万元）")
+    special_funds = _text(help_text="支出中的专项经费（万元）")
+    budget_count = serializers.IntegerField(read_only=True, help_text="有预算的项目数")
+    spent_count = serializers.IntegerField(read_only=True, help_text="有支出的项目数")
+
+
+class DepartmentFigureSerializer(serializers.Serializer):
+    own_level = _text(help_text="本级的称谓，如“区级”")
+    groups = ProjectGroupFigureSerializer(many=True, read_only=True)
+    tasks = LivelihoodTaskFigureSerializer(many=True, read_only=True)
+    total = DepartmentTotalSerializer(read_only=True)
+
+
 # ---- projects ----------------------------------------------------------------------------------
 
 class RegionSerializer(serializers.Serializer):
@@ -190,6 +235,8 @@ class ProjectDetailSerializer(ProjectSerializer):
     policies = PolicyFigureSerializer(source=f"{_FIGURES}.policies", many=True, read_only=True, allow_null=True)
     programmes = ProgrammeFigureSerializer(source=f"{_FIGURES}.programmes", many=True, read_only=True, allow_null=True,
                                            help_text="子项目（多项目时），单一项目为 null")
+    department = DepartmentFigureSerializer(source=f"{_FIGURES}.department", read_only=True, allow_null=True,
+                                            help_text="部门整体项目的项目表、合计和民生实事，其他项目为 null")
 
 
 class ProjectQuerySerializer(serializers.Serializer):

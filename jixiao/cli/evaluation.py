@@ -14,9 +14,6 @@ def cmd_template(args) -> int:
     from jixiao.workbooks.writer import write_workbook
 
     shape = getattr(args, "shape", None) or "项目"
-    if shape == "部门整体":  # seed 004's department-level shape
-        print("工作簿类型“部门整体”尚未支持，可用：项目、多项目", file=sys.stderr)
-        return 2
     project = None
     if args.indicators:  # the templates kept in the database (系统管理), as administrators edited them
         bootstrap.setup_django(migrate=True)
@@ -31,7 +28,8 @@ def cmd_template(args) -> int:
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     write_workbook(out, project, shape=shape)
-    print(f"已生成空白项目工作簿：{out}" + ("（多项目，含“子项目”等工作表）" if shape == "多项目" else ""))
+    extra = {"多项目": "（多项目，含“子项目”等工作表）", "部门整体": "（部门整体，含“部门项目”“民生实事”工作表）"}
+    print(f"已生成空白项目工作簿：{out}" + extra.get(shape, ""))
     return 0
 
 
@@ -79,8 +77,13 @@ def cmd_demo(args) -> int:
 
     if not args.no_store:
         bootstrap.setup_django(migrate=True)
-    for outputs in demo_run(Path(args.out), pdf=not args.no_pdf, store=not args.no_store):
+    from jixiao.demo.seeds import DEMO_KEYS, NOT_STORED
+
+    for key, outputs in zip(DEMO_KEYS, demo_run(Path(args.out), pdf=not args.no_pdf, store=not args.no_store),
+                            strict=True):
         _report_outputs(outputs)
+        if not args.no_store and key in NOT_STORED:
+            print(f"  （{NOT_STORED[key]}）")
     return 0
 
 
@@ -89,7 +92,7 @@ def register(sub) -> None:
     p.add_argument("out", help="输出的 .xlsx 路径")
     p.add_argument("--indicators", help="预填指标体系模板，如：昆明ABC、财预2020-10")
     p.add_argument("--shape", choices=("项目", "多项目", "部门整体"), default="项目",
-                   help="工作簿类型：项目（默认）；多项目（含若干子项目，另有“子项目”等工作表）；部门整体（尚未支持）")
+                   help="工作簿类型：项目（默认）；多项目（含若干子项目，另有“子项目”等工作表）；部门整体（单位全年项目支出，另有“部门项目”“民生实事”工作表）")
     p.set_defaults(func=cmd_template)
 
     p = sub.add_parser("evaluate", help="校验项目工作簿，计算得分并生成报告")
@@ -100,7 +103,7 @@ def register(sub) -> None:
     p.add_argument("--report-template", help="自己修改过的报告 Word 模板（复制自 jixiao/reports/templates/self_evaluation.docx）")
     p.set_defaults(func=cmd_evaluate)
 
-    p = sub.add_parser("demo", help="用种子报告 001、002、003（多项目）的公开数据生成演示工作簿并评价")
+    p = sub.add_parser("demo", help="用种子报告 001、002、003（多项目）、004（部门整体）的公开数据生成演示工作簿并评价")
     p.add_argument("--out", default="jixiao-demo", help="输出目录（默认 ./jixiao-demo）")
     p.add_argument("--no-store", action="store_true", help="不写入数据库")
     p.add_argument("--no-pdf", action="store_true", help="不生成 PDF")

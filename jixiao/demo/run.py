@@ -1,11 +1,11 @@
-"""``jixiao demo``: rebuild seeds 001, 002 and 003 (multi-programme) from their published figures, through the same
+"""``jixiao demo``: rebuild seeds 001, 002, 003 (multi-programme) and 004 (department-level) from their published figures, through the same
 workbook path staff use (package data → .xlsx → read and validated → scored → report)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from jixiao.demo.seeds import DEMO_KEYS, load_seed, seed_folder_name
+from jixiao.demo.seeds import DEMO_KEYS, NOT_STORED, load_seed, seed_folder_name
 from jixiao.reports.outputs import EvaluationOutputs, evaluation_produce
 
 WORKBOOK_NAME = "项目工作簿.xlsx"
@@ -22,5 +22,6 @@ def demo_run(out_dir: Path, *, pdf: bool = True, store: bool = True) -> list[Eva
         workbook = folder / WORKBOOK_NAME
         write_workbook(workbook, load_seed(key))
         project = read_workbook(workbook)
-        results.append(evaluation_produce(project, folder, pdf=pdf, store=store, source_file=workbook.name))
+        stored = store and key not in NOT_STORED  # NOT_STORED says why
+        results.append(evaluation_produce(project, folder, pdf=pdf, store=stored, source_file=workbook.name))
     return results

@@ -1,8 +1,9 @@
-"""The demo projects, rebuilt from the published figures of seed reports 001, 002 and 003.
+"""The demo projects, rebuilt from the published figures of seed reports 001, 002, 003 and 004.
 
 Seeds 001 and 002 are single projects (``SEED_KEYS``); seed 003 is a multi-programme project
-(``PROGRAMME_SEED_KEYS``: five social-assistance programmes of 呈贡区民政局, 2019). ``DEMO_KEYS`` is
-every seed ``jixiao demo`` reproduces.
+(``PROGRAMME_SEED_KEYS``: five social-assistance programmes of 呈贡区民政局, 2019); seed 004 is a
+department-level self-evaluation (``DEPARTMENT_SEED_KEYS``: a Changsha district federation's project
+groups and 民生实事 tasks, 2022). ``DEMO_KEYS`` is every seed ``jixiao demo`` reproduces.
 
 Each is package data (``demo/data/seedNNN.json``) whose keys mirror the ``ProjectInput``
 dataclasses: amounts, weights and scores are strings turned into ``Decimal`` (never binary
@@ -23,12 +24,17 @@ from jixiao.scoring.inputs import ProjectInput
 
 SEED_KEYS = ("001", "002")
 PROGRAMME_SEED_KEYS = ("003",)
-DEMO_KEYS = (*SEED_KEYS, *PROGRAMME_SEED_KEYS)
+DEPARTMENT_SEED_KEYS = ("004",)
+DEMO_KEYS = (*SEED_KEYS, *PROGRAMME_SEED_KEYS, *DEPARTMENT_SEED_KEYS)
+# Seeds whose outputs are written but not stored, and why: a stored project needs its region in the tree, and
+# the shipped tree is Yunnan's (seed 004 is a Changsha district).
+NOT_STORED = {"004": "开福区（湖南省长沙市）不在随附的区划中（只含云南省），本演示项目只生成文件，不写入数据库"}
 
 _FOLDERS = {
     "001": "001_残疾人养老保险补助经费",
     "002": "002_残疾人服务状况和需求调查补助经费",
     "003": "003_呈贡区社会救助资金（多项目）",
+    "004": "004_开福区残联项目支出（部门整体）",
 }
 
 
@@ -130,4 +136,4 @@ def load_seed(key: str) -> ProjectInput:
     return project_from_dict(raw, name)
 
 
-__all__ = ["SEED_KEYS", "PROGRAMME_SEED_KEYS", "DEMO_KEYS", "load_seed", "seed_folder_name", "project_from_dict", "SeedError"]
+__all__ = ["SEED_KEYS", "PROGRAMME_SEED_KEYS", "DEPARTMENT_SEED_KEYS", "DEMO_KEYS", "NOT_STORED", "load_seed", "seed_folder_name", "project_from_dict", "SeedError"]

@@ -113,6 +113,22 @@ def project_input_from_db(evaluation: Evaluation) -> data.ProjectInput:
             )
             for p in project.programmes.prefetch_related("policies", "sources", "expenditures")
         ],
+        project_groups=[
+            data.ProjectGroup(
+                g.name, kind=g.kind, purpose=g.purpose, budget=fen_to_wan(g.budget_fen),
+                budget_own=fen_to_wan(g.budget_own_fen), spent=fen_to_wan(g.spent_fen),
+                spent_own=fen_to_wan(g.spent_own_fen), adjustment=g.adjustment,
+                adjustment_spent=None if g.adjustment_spent_fen is None else fen_to_wan(g.adjustment_spent_fen),
+                adjustment_spent_own=(None if g.adjustment_spent_own_fen is None
+                                      else fen_to_wan(g.adjustment_spent_own_fen)),
+                funds_class=g.funds_class,
+            )
+            for g in project.project_groups.all()
+        ],
+        livelihood_tasks=[
+            data.LivelihoodTask(t.name, t.target.normalize(), t.actual.normalize(), t.unit, t.category, t.note)
+            for t in project.livelihood_tasks.all()
+        ],
         narrative=dict(project.narrative),
         grade_scale=data.GradeScale([(g, Decimal(lo)) for g, lo in evaluation.grade_bands])
         if evaluation.grade_bands else data.GradeScale(),

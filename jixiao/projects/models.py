@@ -4,7 +4,13 @@ from django.db import models
 
 from jixiao.common.names import name_with_year
 from jixiao.common.numbers import fen_to_wan
-from jixiao.scoring.inputs import FUND_SOURCE_KINDS, PROJECT_TYPES, TARGET_CATEGORIES, TARGET_OPERATORS
+from jixiao.scoring.inputs import (
+    FUND_SOURCE_KINDS,
+    FUNDS_CLASSES,
+    PROJECT_TYPES,
+    TARGET_CATEGORIES,
+    TARGET_OPERATORS,
+)
 
 
 def _choices(values):
@@ -231,3 +237,52 @@ class ProgrammeExpenditure(models.Model):
         verbose_name = "子项目支出"
         verbose_name_plural = "子项目支出"
         ordering = ["programme", "position"]
+
+
+class ProjectGroup(models.Model):
+    """A project group of a department-level project (seed 004): 预算 and 支出, each total and own-level,
+    and an adjustment (调指标) included in the spending; totals over the groups are computed, not kept."""
+
+    project = models.ForeignKey(Project, models.CASCADE, related_name="project_groups", verbose_name="项目")
+    position = models.PositiveSmallIntegerField("序号", default=0)
+    name = models.CharField("项目名称", max_length=200)
+    kind = models.CharField("项目类型", max_length=10, choices=_choices(PROJECT_TYPES), default="部门专项")
+    purpose = models.TextField("资金用途、使用方向", blank=True)
+    budget_fen = models.BigIntegerField("预算总额（分）")
+    budget_own_fen = models.BigIntegerField("预算其中本级（分）", default=0)
+    spent_fen = models.BigIntegerField("支出总额（分）")
+    spent_own_fen = models.BigIntegerField("支出其中本级（分）", default=0)
+    adjustment = models.CharField("调整事项", max_length=60, blank=True)
+    adjustment_spent_fen = models.BigIntegerField("调整金额（分）", null=True, blank=True)
+    adjustment_spent_own_fen = models.BigIntegerField("调整其中本级（分）", null=True, blank=True)
+    funds_class = models.CharField("经费类别", max_length=10, choices=_choices(FUNDS_CLASSES), blank=True)
+
+    class Meta:
+        verbose_name = "部门项目"
+        verbose_name_plural = "部门项目"
+        ordering = ["project", "position"]
+        constraints = [models.UniqueConstraint(fields=["project", "name"], name="project_group_unique_name")]
+
+    def __str__(self):
+        return self.name
+
+
+class LivelihoodTask(models.Model):
+    """A 民生实事 task of a department-level project; its completion rate is computed, not kept."""
+
+    project = models.ForeignKey(Project, models.CASCADE, related_name="livelihood_tasks", verbose_name="项目")
+    position = models.PositiveSmallIntegerField("序号", default=0)
+    category = models.CharField("类别", max_length=60, blank=True)
+    name = models.CharField("任务", max_length=200)
+    target = models.DecimalField("目标数", max_digits=18, decimal_places=6)
+    actual = models.DecimalField("完成数", max_digits=18, decimal_places=6)
+    unit = models.CharField("单位", max_length=20, blank=True)
+    note = models.CharField("说明", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "民生实事"
+        verbose_name_plural = "民生实事"
+        ordering = ["project", "position"]
+
+    def __str__(self):
+        return self.name

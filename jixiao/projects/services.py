@@ -15,6 +15,7 @@ from jixiao.projects.models import (
     Expenditure,
     FundSource,
     Interview,
+    LivelihoodTask,
     PerformanceTarget,
     PolicyDocument,
     Programme,
@@ -22,6 +23,7 @@ from jixiao.projects.models import (
     ProgrammePolicy,
     ProgrammeSource,
     Project,
+    ProjectGroup,
 )
 from jixiao.regions.models import Region
 from jixiao.regions.selectors import region_resolve
@@ -73,10 +75,33 @@ def _programmes_create(project: Project, data: ProjectInput) -> None:
     )
 
 
+def _fen_or_none(value) -> int | None:
+    return None if value is None else wan_to_fen(value)
+
+
+def _department_create(project: Project, data: ProjectInput) -> None:
+    """A department-level project's groups (money in 分) and 民生实事 tasks, in their order."""
+    ProjectGroup.objects.bulk_create(
+        ProjectGroup(project=project, position=i, name=g.name, kind=g.kind, purpose=g.purpose,
+                     budget_fen=wan_to_fen(g.budget), budget_own_fen=wan_to_fen(g.budget_own),
+                     spent_fen=wan_to_fen(g.spent), spent_own_fen=wan_to_fen(g.spent_own), adjustment=g.adjustment,
+                     adjustment_spent_fen=_fen_or_none(g.adjustment_spent),
+                     adjustment_spent_own_fen=_fen_or_none(g.adjustment_spent_own), funds_class=g.funds_class)
+        for i, g in enumerate(data.project_groups)
+    )
+    LivelihoodTask.objects.bulk_create(
+        LivelihoodTask(project=project, position=i, category=t.category, name=t.name, target=t.target,
+                       actual=t.actual, unit=t.unit, note=t.note)
+        for i, t in enumerate(data.livelihood_tasks)
+    )
+
+
 def _replace_children(project: Project, data: ProjectInput) -> None:
-    for model in (PolicyDocument, FundSource, Allocation, Expenditure, PerformanceTarget, Interview, Programme):
+    for model in (PolicyDocument, FundSource, Allocation, Expenditure, PerformanceTarget, Interview, Programme,
+                  ProjectGroup, LivelihoodTask):
         model.objects.filter(project=project).delete()  # a programme's rows go with it (CASCADE)
     _programmes_create(project, data)
+    _department_create(project, data)
     PolicyDocument.objects.bulk_create(
         PolicyDocument(project=project, position=i, title=d.title, number=d.number, issuer=d.issuer)
         for i, d in enumerate(data.policies)

@@ -31,6 +31,8 @@ from docx.table import Table
 TEMPLATE_PATH = Path(__file__).resolve().parent / "templates" / "self_evaluation.docx"
 # Seed 003's outline: one section per programme, then 综合评价情况及评价结论 and 存在问题.
 PROGRAMME_TEMPLATE_PATH = TEMPLATE_PATH.with_name("multi_programme.docx")
+# Seed 004's outline: a unit's year of project spending (the table of project groups, 民生实事 first).
+DEPARTMENT_TEMPLATE_PATH = TEMPLATE_PATH.with_name("department.docx")
 
 # GB/T 9704 page: A4, 37 / 35 / 28 / 26 mm margins → a 156 mm line.
 PAGE_MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
@@ -681,9 +683,72 @@ def build_programme_template(path: Path = PROGRAMME_TEMPLATE_PATH) -> Path:
     return path
 
 
+# ---- the department-level report (seed 004) ---------------------------------------------------------
+
+def _department_table(b: TemplateBuilder) -> None:
+    b.text("金额单位：万元", "表注")
+    own = "其中：{{ department.own_level }}资金"
+    # 项目类型 (部门专项) and the budget amounts on one line; a spending cell's amount stays whole before its
+    # note ("328.187（含调指标23.075万元）"); 资金用途 takes what is left of the line.
+    kind = fitting_width_cm("部门专项", size_pt=SMALL_TABLE_SIZE)
+    amount = fitting_width_cm("1616.99", "指标总额", size_pt=SMALL_TABLE_SIZE)
+    spent = 2.2  # "328.187（含" / "调指标23.075" / "万元）": the note wraps, the amount does not
+    fixed = [2.4, kind, amount, amount, spent, spent]
+    purpose = round(LINE_CM - sum(fixed), 2)
+    cols = widths(fixed[0], kind, purpose, *fixed[2:], align="lclrrrr")
+    table = b.table(cols, header_rows=2, small=True, rows=[
+        ["项目名称", "项目类型", "资金用途、使用方向", "预算金额", "", "支出金额", ""],
+        ["", "", "", "指标总额", own, "支出总额", own],
+        ["{%tr for g in department.groups %}"],
+        ["{{ g.name }}", "{{ g.kind }}", "{{ g.purpose }}", "{{ g.budget }}", "{{ g.budget_own }}",
+         "{{ g.spent_text }}", "{{ g.spent_own_text }}"],
+        ["{%tr endfor %}"],
+        ["合计", "", "", "{{ department.total.budget }}", "{{ department.total.budget_own }}",
+         "{{ department.total.spent }}", "{{ department.total.spent_own }}"],
+    ])
+    for r1, c1, r2, c2 in ((0, 0, 1, 0), (0, 1, 1, 1), (0, 2, 1, 2), (0, 3, 0, 4), (0, 5, 0, 6), (5, 0, 5, 2)):
+        merge(table, r1, c1, r2, c2)
+    center(table, (5, 0))
+
+
+def build_department_template(path: Path = DEPARTMENT_TEMPLATE_PATH) -> Path:
+    """The report of a department-level self-evaluation in seed 004's outline."""
+    b = TemplateBuilder()
+    b.text("{{ title }}", "报告标题")
+    b.heading("一、项目支出基本情况", 1)
+    b.heading("（一）项目支出资金概况", 2)
+    b.text("{{ department.sentences.overview }}")
+    _department_table(b)
+    b.heading("（二）项目绩效目标情况", 2)
+    b.paragraphs("department_items")
+    b.tag("{%p if narr.组织及管理情况 %}")
+    b.heading("（三）资金使用管理情况", 2)
+    b.narrative("组织及管理情况")
+    b.tag("{%p endif %}")
+    b.heading("二、绩效评价工作情况", 1)
+    b.narrative("评价实施过程")
+    b.heading("三、存在的问题", 1)
+    b.paragraphs("department_problems")
+    b.heading("四、改进措施", 1)
+    b.paragraphs("department_measures")
+    b.heading("五、其他需要说明的问题", 1)
+    b.paragraphs("department_other")
+    b.text("按相关规定将绩效目标自评报告进行公开，广泛接受社会监督。")
+    _closing(b)
+    _attachment_scores(b)
+    _attachment_interviews(b)
+    props = b.doc.core_properties
+    props.title, props.author = "部门整体项目支出绩效自评报告模板", "jixiao"
+    props.comments = "由 python -m jixiao.reports.build_template 生成"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    b.doc.save(path)
+    return path
+
+
 def main() -> None:
     print(f"已生成报告模板：{build_template()}")
     print(f"已生成报告模板：{build_programme_template()}")
+    print(f"已生成报告模板：{build_department_template()}")
 
 
 if __name__ == "__main__":

@@ -26,6 +26,7 @@ from jixiao.workbooks.schema import NARRATIVE_KEYS
 
 TEMPLATE_PATH = Path(__file__).resolve().parent / "templates" / "self_evaluation.docx"
 PROGRAMME_TEMPLATE_PATH = TEMPLATE_PATH.with_name("multi_programme.docx")  # seed 003's outline
+DEPARTMENT_TEMPLATE_PATH = TEMPLATE_PATH.with_name("department.docx")  # seed 004's outline
 CHART_WIDTH = Mm(150)
 GROUP_SHADE, LEAF_SHADE = "F2F2F2", "FFFFFF"
 INDENT = "\u3000"  # a full-width space per indicator level in the attachment table
@@ -62,6 +63,8 @@ def project_full(figures: dict) -> str:
 
 
 def report_title(figures: dict) -> str:
+    if figures.get("department"):  # seed 004: 区残联项目支出绩效自评报告, with its year
+        return f"{figures['owner_unit']}{figures['year']}年度项目支出绩效自评报告"
     if figures.get("programmes"):  # seed 003: 昆明市呈贡区2019年度城市低保、…生活补助工作绩效评价报告
         return f"{figures['owner_unit']}{name_with_year(figures['project'], figures['year'], word='年度')}绩效自评报告"
     suffix = "支出绩效自评报告" if figures["project"].endswith("项目") else "项目支出绩效自评报告"
@@ -241,12 +244,40 @@ def _programme_views(figures: dict, narr: dict[str, list[str]]) -> dict:
     }
 
 
+def _department_views(figures: dict, narr: dict[str, list[str]]) -> dict:
+    """The department-level report's numbered lists: 项目绩效目标情况 (the 民生实事 categories first, then
+    the 主要绩效 paragraphs, 1、2、…), 存在的问题 and 改进措施 ((一)(二)…, as seed 004 numbers them)."""
+    department = figures.get("department")
+    if not department:
+        return {"department_items": [], "department_problems": [], "department_measures": [], "department_other": []}
+    items = [*department["sentences"]["tasks"], *narr.get("主要绩效", [])]
+
+    def bracketed(paras: list[str]) -> list[str]:
+        return [f"（{_numeral_words(i)}）{para}" for i, para in enumerate(paras, 1)]
+
+    return {
+        "department_items": [f"{i}、{para}" for i, para in enumerate(items, 1)],
+        "department_problems": bracketed(narr.get("存在的问题", [])),
+        "department_measures": bracketed(narr.get("建议和改进措施", [])),
+        "department_other": narr.get("其他需要说明的问题", []),  # a 报告文字 row of its own, if written
+    }
+
+
+def _numeral_words(n: int) -> str:
+    digits = "零一二三四五六七八九"
+    if n < 10:
+        return digits[n]
+    tens, ones = divmod(n, 10)
+    return (digits[tens] if tens > 1 else "") + "十" + (digits[ones] if ones else "")
+
+
 def build_context(figures: dict, images: dict) -> dict:
     """Everything the template refers to: the figures themselves plus the views above."""
     narr = _narrative(figures)
     return {
         **figures,
         **_programme_views(figures, narr),
+        **_department_views(figures, narr),
         **_optional_sentences(figures),
         "title": report_title(figures),
         "project_full": project_full(figures),
@@ -348,7 +379,9 @@ def render_report(figures: dict, out_path, *, template_path=None, charts: dict |
         from jixiao.reports.charts import report_charts
 
         charts = report_charts(figures)
-    path = Path(template_path or (PROGRAMME_TEMPLATE_PATH if figures.get("programmes") else TEMPLATE_PATH))
+    default = (DEPARTMENT_TEMPLATE_PATH if figures.get("department")
+               else PROGRAMME_TEMPLATE_PATH if figures.get("programmes") else TEMPLATE_PATH)
+    path = Path(template_path or default)
     tpl = DocxTemplate(path)
     context = build_context(figures, _inline_images(tpl, charts))
     try:

@@ -29,6 +29,7 @@ PROGRAMME_COLUMNS = (("序号", "no"), ("子项目", "name"), ("资金合计（�
                      ("保障标准", "standard"))
 NUMERIC_PROGRAMME_KEYS = {"no", "total", "spent", "balance", "households", "persons", "monthly_households",
                           "monthly_persons"}
+SHEET_DEPARTMENT = "部门项目"  # department-level projects only (seed 004)
 PRINTED_NUMBER = re.compile(r"^-?\d+(?:\.(\d+))?(%?)$")
 LETTERS = ("A", "B", "C", "D", "E")
 NUMERIC_ALLOCATION_KEYS = {"no", "amount", "planned", "actual"}
@@ -279,6 +280,56 @@ def _programmes_sheet(w: SheetWriter, figures: dict) -> None:
             w.text(ws, row, 5, s["note"], align="left", wrap=True)
 
 
+def _department_sheet(w: SheetWriter, figures: dict) -> None:
+    """The project-group table (预算 / 支出, each total and own-level, 调整), its 合计 and the split of the
+    spending into 工作经费 / 专项经费, then the 民生实事 tasks with their completion rates."""
+    dep = figures["department"]
+    ws = w.workbook.add_worksheet(SHEET_DEPARTMENT)
+    ws.set_column(0, 0, 8)
+    ws.set_column(1, 1, 28)
+    ws.set_column(2, 3, 10)
+    ws.set_column(4, 9, 14)
+    own = f"其中{dep['own_level']}（万元）"
+    labels = ["序号", "项目名称", "项目类型", "经费类别", "预算总额（万元）", f"预算{own}", "支出总额（万元）",
+              f"支出{own}", "调整事项", "调整金额（万元）"]
+    w.title(ws, 0, "部门项目预算及支出情况", len(labels) - 1)
+    w.header(ws, 1, labels)
+    row = 1
+    for g in dep["groups"]:
+        row += 1
+        w.figure(ws, row, 0, g["no"])
+        w.text(ws, row, 1, g["name"], align="left", wrap=True)
+        w.text(ws, row, 2, g["kind"])
+        w.text(ws, row, 3, g["funds_class"])
+        for col, key in ((4, "budget"), (5, "budget_own"), (6, "spent"), (7, "spent_own")):
+            w.figure(ws, row, col, g[key])
+        w.text(ws, row, 8, g["adjustment"])
+        if g["adjustment_spent"]:
+            w.figure(ws, row, 9, g["adjustment_spent"])
+    row += 1
+    total = dep["total"]
+    ws.merge_range(row, 0, row, 3, "合计", w.fmt(bold=True))
+    for col, key in ((4, "budget"), (5, "budget_own"), (6, "spent"), (7, "spent_own")):
+        w.figure(ws, row, col, total[key], bold=True)
+    for label, key in (("其中：工作经费", "work_funds"), ("其中：专项经费", "special_funds")):
+        row += 1
+        ws.merge_range(row, 0, row, 3, label, w.fmt())
+        w.figure(ws, row, 6, total[key])
+    if dep["tasks"]:
+        row += 2
+        w.header(ws, row, ["序号", "任务", "类别", "单位", "目标数", "完成数", "完成率", "说明"])
+        for i, t in enumerate(dep["tasks"], 1):
+            row += 1
+            w.figure(ws, row, 0, i)
+            w.text(ws, row, 1, t["name"], align="left", wrap=True)
+            w.text(ws, row, 2, t["category"], wrap=True)
+            w.text(ws, row, 3, t["unit"])
+            w.figure(ws, row, 4, t["target"])
+            w.figure(ws, row, 5, t["actual"])
+            w.figure(ws, row, 6, t["completion"])
+            w.text(ws, row, 7, t["note"], align="left", wrap=True)
+
+
 def write_score_sheet(figures: dict, out_path) -> Path:
     """Write 评分表.xlsx (sheets 评分汇总, 指标评分, 满意度, 资金) and return its path."""
     out = Path(out_path)
@@ -292,6 +343,8 @@ def write_score_sheet(figures: dict, out_path) -> Path:
         _funds_sheet(w, figures)
         if figures.get("programmes"):
             _programmes_sheet(w, figures)
+        if figures.get("department"):
+            _department_sheet(w, figures)
     finally:
         workbook.close()
     return out

@@ -7,6 +7,7 @@ ways. Rounding happens here and nowhere else.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -17,8 +18,11 @@ from jixiao.common.numbers import fmt_fixed, fmt_percent, fmt_plain, fmt_wan
 from jixiao.scoring.engine import EvaluationResult, Node
 from jixiao.scoring.inputs import (
     ALLOCATION_UNIT_LABELS,
+    FUNDS_CLASSES,
     RULE_LABELS,
+    LivelihoodTask,
     Programme,
+    ProjectGroup,
     allocation_level,
     allocation_unit_label,
 )
@@ -269,6 +273,110 @@ def _programmes_figures(result: EvaluationResult) -> tuple[list[dict], dict | No
     return rows, combined
 
 
+def funds_class_of(group: ProjectGroup) -> str:
+    """工作经费 or 专项经费: as given, else 工作经费 when the group's name says so (seed 004: 残疾人工作经费)."""
+    if group.funds_class:
+        return group.funds_class
+    return FUNDS_CLASSES[0] if "工作经费" in group.name else FUNDS_CLASSES[1]
+
+
+@dataclass(frozen=True)
+class DepartmentAmounts:
+    budget: Decimal  # Σ 预算 总额
+    budget_own: Decimal  # Σ 其中本级
+    spent: Decimal  # Σ 支出总额
+    spent_own: Decimal  # Σ 其中本级
+    by_class: dict  # 工作经费 / 专项经费 → Σ 支出总额 of the groups of that class
+    budget_count: int  # groups with a budget
+    spent_count: int  # groups with spending
+
+
+def department_amounts(groups: list[ProjectGroup]) -> DepartmentAmounts:
+    """A department's totals over its project groups and the 工作经费 / 专项经费 split of its spending."""
+    def total(attr: str) -> Decimal:
+        return sum((getattr(g, attr) for g in groups), Decimal(0))
+
+    by_class = {c: sum((g.spent for g in groups if funds_class_of(g) == c), Decimal(0)) for c in FUNDS_CLASSES}
+    return DepartmentAmounts(total("budget"), total("budget_own"), total("spent"), total("spent_own"), by_class,
+                             sum(1 for g in groups if g.budget), sum(1 for g in groups if g.spent))
+
+
+def task_completion(task: LivelihoodTask) -> Fraction | None:
+    """A 民生实事 task's completion rate: actual ÷ target (99 of 90 → 110%); None without a target."""
+    return Fraction(task.actual) / Fraction(task.target) if task.target else None
+
+
+def _with_adjustment(amount: Decimal, adjustment: str, part: Decimal | None) -> str:
+    """328.187（含调指标23.075万元）: the amount and what it includes."""
+    return fmt_wan(amount) + (f"（含{adjustment}{fmt_wan(part)}万元）" if adjustment and part else "")
+
+
+def _task_words(task: LivelihoodTask, rate: str) -> str:
+    note = f"（{task.note.strip('（）')}）" if task.note else ""
+    return (f"任务为“完成{fmt_plain(task.target)}{task.unit}{task.name}”，实际完成{fmt_plain(task.actual)}{task.unit}"
+            f"{note}，任务数完成{rate}")
+
+
+_ADMIN_PREFIX = re.compile(r"^(?:[^省市县区州旗盟]{1,7}(?:省|自治区|市|州|盟|县|区|旗))+")
+
+
+def _own_level(region_name: str, owner_unit: str) -> str:
+    """What the table calls the unit's own level, from the 所属区划 or else the unit's leading place names:
+    开福区 / 长沙市开福区残疾人联合会 → 区级, 某县财政局 → 县级, 长沙市… → 市级; else 本级."""
+    place = region_name.strip() or (m.group(0) if (m := _ADMIN_PREFIX.match(owner_unit.strip())) else "")
+    last = place[-1:]
+    return f"{last}级" if last in ("区", "县", "市", "州", "省", "旗", "盟") else "本级"
+
+
+def _department_figures(result: EvaluationResult) -> dict | None:
+    """A department-level self-evaluation's table, totals, split and 民生实事 tasks (seed 004)."""
+    p = result.project
+    if not p.project_groups:
+        return None
+    amounts = department_amounts(p.project_groups)
+    groups = [{
+        "no": i, "name": g.name, "kind": g.kind, "purpose": g.purpose, "funds_class": funds_class_of(g),
+        "budget": fmt_wan(g.budget), "budget_own": fmt_wan(g.budget_own),
+        "spent": fmt_wan(g.spent), "spent_own": fmt_wan(g.spent_own),
+        "adjustment": g.adjustment,
+        "adjustment_spent": "" if g.adjustment_spent is None else fmt_wan(g.adjustment_spent),
+        "adjustment_spent_own": "" if g.adjustment_spent_own is None else fmt_wan(g.adjustment_spent_own),
+        "spent_text": _with_adjustment(g.spent, g.adjustment, g.adjustment_spent),
+        "spent_own_text": _with_adjustment(g.spent_own, g.adjustment, g.adjustment_spent_own),
+    } for i, g in enumerate(p.project_groups, 1)]
+    tasks = []
+    for t in p.livelihood_tasks:
+        rate = task_completion(t)
+        completion = fmt_rate(rate) if rate is not None else ""
+        tasks.append({"category": t.category, "name": t.name, "target": fmt_plain(t.target),
+                      "actual": fmt_plain(t.actual), "unit": t.unit, "note": t.note, "completion": completion,
+                      "words": _task_words(t, completion) if completion else ""})
+    categories: dict[str, list[str]] = {}
+    for t in tasks:
+        if t["words"]:
+            categories.setdefault(t["category"] or "民生实事项目", []).append(t["words"])
+    split = [f"{c}{fmt_wan(v)}万元" for c, v in amounts.by_class.items() if v]
+    split_words = f"（{'、'.join(split)}）" if split else ""
+    return {
+        "own_level": _own_level(p.region_name, p.owner_unit),
+        "groups": groups,
+        "tasks": tasks,
+        "total": {
+            "budget": fmt_wan(amounts.budget), "budget_own": fmt_wan(amounts.budget_own),
+            "spent": fmt_wan(amounts.spent), "spent_own": fmt_wan(amounts.spent_own),
+            "work_funds": fmt_wan(amounts.by_class["工作经费"]),
+            "special_funds": fmt_wan(amounts.by_class["专项经费"]),
+            "budget_count": amounts.budget_count, "spent_count": amounts.spent_count,
+        },
+        "sentences": {
+            "overview": (f"{p.year}年我单位项目支出预算共{fmt_wan(amounts.budget)}万元，包含项目{amounts.budget_count}个，"
+                         f"实际支出{fmt_wan(amounts.spent)}万元{split_words}，涵盖项目{amounts.spent_count}个。"
+                         "具体情况如下："),
+            "tasks": [f"{c}：{'；'.join(words)}。" for c, words in categories.items()],
+        },
+    }
+
+
 def _indicator_rows(result: EvaluationResult) -> list[dict]:
     rows = []
     for node in result.nodes():
@@ -435,6 +543,9 @@ def build_figures(result: EvaluationResult) -> dict:
     programmes, combined = _programmes_figures(result)
     if programmes:  # only multi-programme projects carry these keys: other figures stay as they were
         fig["programmes"], fig["programmes_total"] = programmes, combined
+    department = _department_figures(result)
+    if department:  # only department-level projects carry this key
+        fig["department"] = department
     fig["sentences"] = _sentences(result, fig)
     return fig
 
@@ -452,7 +563,7 @@ def summary_from_figures(fig: dict) -> dict:
         "level1_total", "survey", "funds", "allocations", "targets",
     ]
     out = {k: fig[k] for k in keys}
-    for key in ("programmes", "programmes_total"):
+    for key in ("programmes", "programmes_total", "department"):
         if key in fig:
             out[key] = fig[key]
     out["indicators"] = [
@@ -462,4 +573,4 @@ def summary_from_figures(fig: dict) -> dict:
 
 
 __all__ = ["allocation_unit_of", "build_figures", "summary_from_figures", "fmt_date", "programme_amounts",
-           "ProgrammeAmounts"]
+           "ProgrammeAmounts", "department_amounts", "DepartmentAmounts", "funds_class_of", "task_completion"]

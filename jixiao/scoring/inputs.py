@@ -190,6 +190,42 @@ class Programme:
     description: str = ""  # 情况说明: narrative paragraphs ('\n' between them), no typed totals
 
 
+FUNDS_CLASSES = ["工作经费", "专项经费"]  # how a department's spending splits (seed 004: 工作经费82.8万元、专项经费1534.19万元)
+
+
+@dataclass
+class ProjectGroup:
+    """One row of a department-level report's table of project groups (seed 004: 残疾人康复项目 …).
+
+    预算 and 支出 each as the total and the part of it from the unit's own level (其中：区级资金); an
+    adjustment (调指标) included in the spending is noted with its amounts. Totals over the groups and the
+    工作经费 / 专项经费 split are computed by ``scoring.figures.department_amounts``; nothing here is a total."""
+
+    name: str
+    kind: str = "部门专项"  # 项目类型
+    purpose: str = ""  # 资金用途、使用方向
+    budget: Decimal = Decimal(0)  # 预算金额 总额 (万元)
+    budget_own: Decimal = Decimal(0)  # 其中：本级资金
+    spent: Decimal = Decimal(0)  # 支出总额
+    spent_own: Decimal = Decimal(0)  # 其中：本级资金
+    adjustment: str = ""  # what the spending includes, e.g. 调指标
+    adjustment_spent: Decimal | None = None  # of 支出总额
+    adjustment_spent_own: Decimal | None = None  # of 其中本级
+    funds_class: str = ""  # 工作经费 / 专项经费; empty: 工作经费 when the name says so, else 专项经费
+
+
+@dataclass
+class LivelihoodTask:
+    """A 民生实事 task (seed 004: 完成90户困难残疾人家庭无障碍改造, 99 done); its completion rate is computed."""
+
+    name: str  # what is done, e.g. 困难残疾人家庭无障碍改造
+    target: Decimal
+    actual: Decimal
+    unit: str = ""  # 户 / 人 / 个
+    category: str = ""  # 省重点民生实事项目 / 市级为民办实事项目 …
+    note: str = ""  # e.g. 1944个月（任务1440个月）
+
+
 @dataclass
 class ProjectInput:
     name: str
@@ -217,5 +253,9 @@ class ProjectInput:
     interviews: list[Interview] = field(default_factory=list)
     # Sub-projects; a project with any is reported in seed 003's outline, one section per programme.
     programmes: list[Programme] = field(default_factory=list)
+    # A department-level self-evaluation (seed 004): its project groups and 民生实事 tasks; a project with
+    # groups is reported in seed 004's outline.
+    project_groups: list[ProjectGroup] = field(default_factory=list)
+    livelihood_tasks: list[LivelihoodTask] = field(default_factory=list)
     narrative: dict[str, str] = field(default_factory=dict)
     grade_scale: GradeScale = field(default_factory=GradeScale)

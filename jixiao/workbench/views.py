@@ -36,11 +36,14 @@ from jixiao.workbooks.services import workbook_import
 
 PAGE_SIZE = 20
 TABS = [
-    ("basic", "基本信息"), ("funds", "资金"), ("programmes", "子项目"), ("targets", "绩效目标"), ("scores", "指标评分"),
+    ("basic", "基本信息"), ("funds", "资金"), ("programmes", "子项目"), ("department", "部门项目"), ("targets", "绩效目标"),
+    ("scores", "指标评分"),
     ("survey", "满意度"), ("interviews", "访谈"), ("report", "报告"), ("changes", "变更记录"),
 ]
 # Shown only for a project whose current evaluation has programmes (seed 003's shape).
 PROGRAMME_TAB = "programmes"
+# Shown only for a department-level project (seed 004's shape).
+DEPARTMENT_TAB = "department"
 TAB_KEYS = {key for key, _ in TABS}
 
 # Big columns the project list and the dashboard never show. SQLite builds a sort record from every
@@ -194,9 +197,10 @@ def project_detail(request, pk: int):
     if tab not in TAB_KEYS:
         tab = "basic"
     context = _tab_context(request, project, tab)
-    has_programmes = bool(context["figures"].get("programmes"))
+    hidden = {tab_key for tab_key, figure in ((PROGRAMME_TAB, "programmes"), (DEPARTMENT_TAB, "department"))
+              if not context["figures"].get(figure)}
     context.update({
-        "tabs": [(key, label) for key, label in TABS if key != PROGRAMME_TAB or has_programmes],
+        "tabs": [(key, label) for key, label in TABS if key not in hidden],
         "can_manage": project_selectors.project_can_manage(request.user, project),
     })
     return render(request, "workbench/project_detail.html", context)

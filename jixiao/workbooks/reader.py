@@ -45,9 +45,11 @@ from jixiao.scoring.inputs import (
     GradeScale,
     IndicatorRow,
     Interview,
+    LivelihoodTask,
     PolicyDocument,
     Programme,
     ProgrammeSource,
+    ProjectGroup,
     ProjectInput,
     Survey,
     SurveyQuestion,
@@ -57,15 +59,19 @@ from jixiao.scoring.presets import DEFAULT_PRESET, OPTION_LETTERS, PRESETS
 from jixiao.scoring.survey import counts_from_answer_sheets
 from jixiao.workbooks.schema import (
     ANSWER_ID_COLUMN,
+    DEPARTMENT_SHEETS,
+    GROUP_NAME,
     INFO_KEYS,
     NARRATIVE_KEYS,
     OPTIONAL_SHEET_ANSWERS,
     PROGRAMME_NAME,
     PROGRAMME_SHEETS,
+    SHEET_GROUPS,
     SHEET_PROGRAMME_EXPENDITURES,
     SHEET_PROGRAMME_POLICIES,
     SHEET_PROGRAMME_SOURCES,
     SHEET_PROGRAMMES,
+    SHEET_TASKS,
     SHEETS,
     Column,
     Sheet,
@@ -285,7 +291,7 @@ class _WorkbookReader:
 
     def read(self) -> ProjectInput:
         book = self.open()
-        tables = {sheet.name: self.table(sheet, book.get(sheet.name)) for sheet in (*SHEETS, *PROGRAMME_SHEETS)}
+        tables = {sheet.name: self.table(sheet, book.get(sheet.name)) for sheet in (*SHEETS, *PROGRAMME_SHEETS, *DEPARTMENT_SHEETS)}
         info = self.read_info(tables[SHEET_INFO])
 
         def text(row: TableRow, column: str) -> str:
@@ -323,6 +329,9 @@ class _WorkbookReader:
         ]
         narrative = self.read_narrative(tables[SHEET_NARRATIVE])
         programmes = self.read_programmes(tables)
+        groups, tasks = self.read_groups(tables[SHEET_GROUPS]), self.read_tasks(tables[SHEET_TASKS])
+        if tasks and not groups and SHEET_GROUPS not in self.unread:  # 民生实事 is reported within the department shape
+            self.problem(SHEET_TASKS, None, None, f"填了“{SHEET_TASKS}”表时，请同时在“{SHEET_GROUPS}”表填写单位的项目")
         if programmes:  # the project's money is its programmes': one place to type each amount
             for sheet, name in ((SHEET_FUNDS, "资金来源"), (SHEET_EXPENDITURES, "支出")):
                 for r in tables[sheet]:
@@ -370,6 +379,8 @@ class _WorkbookReader:
             survey=survey,
             interviews=interviews,
             programmes=programmes,
+            project_groups=groups,
+            livelihood_tasks=tasks,
             narrative=narrative,
             grade_scale=info.value("等级阈值") or self.default_grade_scale or GradeScale(),
         )
@@ -488,6 +499,46 @@ class _WorkbookReader:
                 p.expenditures.append(Expenditure(item=r.cells["支出事项"] or "", amount=r.cells["金额（万元）"],
                                                   note=r.cells["备注"] or ""))
         return list(programmes.values())
+
+    def read_groups(self, rows: list[TableRow]) -> list[ProjectGroup]:
+        """部门项目 rows in order (a department-level self-evaluation, seed 004); totals are never read."""
+        self.duplicates(SHEET_GROUPS, rows, GROUP_NAME, "项目名称")
+        groups = []
+        zero = Decimal(0)
+        for r in rows:
+            c = r.cells
+            if c[GROUP_NAME] is None or c["预算总额（万元）"] is None or c["支出总额（万元）"] is None:
+                continue
+            for part, whole in (("预算其中本级（万元）", "预算总额（万元）"), ("支出其中本级（万元）", "支出总额（万元）"),
+                                ("调整金额（万元）", "支出总额（万元）"), ("调整其中本级（万元）", "支出其中本级（万元）")):
+                if c[part] is not None and c[part] > (c[whole] or zero):
+                    self.problem(SHEET_GROUPS, r.number, part, f"“{part}”不能大于“{whole}”")
+            if (c["调整金额（万元）"] is not None or c["调整其中本级（万元）"] is not None) and not c["调整事项"]:
+                self.problem(SHEET_GROUPS, r.number, "调整事项", "填了调整金额时请写明调整事项，如：调指标")
+            groups.append(ProjectGroup(
+                name=c[GROUP_NAME], kind=c["项目类型"] or "部门专项", purpose=c["资金用途、使用方向"] or "",
+                budget=c["预算总额（万元）"], budget_own=c["预算其中本级（万元）"] or zero,
+                spent=c["支出总额（万元）"], spent_own=c["支出其中本级（万元）"] or zero,
+                adjustment=c["调整事项"] or "", adjustment_spent=c["调整金额（万元）"],
+                adjustment_spent_own=c["调整其中本级（万元）"], funds_class=c["经费类别"] or "",
+            ))
+        return groups
+
+    def read_tasks(self, rows: list[TableRow]) -> list[LivelihoodTask]:
+        tasks = []
+        for r in rows:
+            c = r.cells
+            if c["任务"] is None or c["目标数"] is None or c["完成数"] is None:
+                continue
+            if c["目标数"] <= 0:
+                self.problem(SHEET_TASKS, r.number, "目标数", "目标数须大于0（完成率 = 完成数 ÷ 目标数）")
+                continue
+            if c["完成数"] < 0:
+                self.problem(SHEET_TASKS, r.number, "完成数", "完成数不能为负数")
+                continue
+            tasks.append(LivelihoodTask(name=c["任务"], target=c["目标数"], actual=c["完成数"], unit=c["单位"] or "",
+                                        category=c["类别"] or "", note=c["说明"] or ""))
+        return tasks
 
     def read_expenditures(self, rows: list[TableRow]) -> list[Expenditure]:
         expenditures = []

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from jixiao.scoring.inputs import (
     FUND_SOURCE_KINDS,
+    FUNDS_CLASSES,
     PROJECT_TYPES,
     QUALITATIVE_BANDS,
     RATIO_SOURCES,
@@ -188,9 +189,45 @@ PROGRAMME_SHEETS: tuple[Sheet, ...] = (
         Column("备注", "text", width=30),
     ), "各子项目的实际支出，每个事项一行，单位万元；子项目支出 = 各行之和。", required=False),
 )
-SHAPES = ("项目", "多项目")  # `jixiao template --shape`; 部门整体 (seed 004) is not supported yet
+# A department-level self-evaluation (seed 004) adds these two sheets: its project groups with their budget and
+# spending (each as the total and the part from the unit's own level), and its 民生实事 tasks. Workbooks without
+# them read as before.
+SHEET_GROUPS = "部门项目"
+SHEET_TASKS = "民生实事"
+GROUP_NAME = "项目名称"
+DEPARTMENT_SHEETS: tuple[Sheet, ...] = (
+    Sheet(SHEET_GROUPS, (
+        Column(GROUP_NAME, "text", True, help="如：残疾人康复项目；不能重复。报告的项目表按本表顺序", width=28),
+        Column("项目类型", "choice", choices=tuple(PROJECT_TYPES), help="空则为部门专项"),
+        Column("资金用途、使用方向", "text", help="各用途及金额的文字说明，如：残疾人托养155万、就业培训22万", width=50),
+        Column("预算总额（万元）", "money", True),
+        Column("预算其中本级（万元）", "money", help="预算中本级（如区级）资金；空则为0"),
+        Column("支出总额（万元）", "money", True, help="含上级资金、调指标等全部支出"),
+        Column("支出其中本级（万元）", "money", help="支出中本级资金；空则为0"),
+        Column("调整事项", "text", help="支出中包含的调整，如：调指标"),
+        Column("调整金额（万元）", "money", help="支出总额中调整事项的金额"),
+        Column("调整其中本级（万元）", "money", help="支出本级中调整事项的金额"),
+        Column("经费类别", "choice", choices=tuple(FUNDS_CLASSES),
+               help="工作经费或专项经费；空则名称含“工作经费”的为工作经费，其余为专项经费"),
+    ), "部门整体（单位全年项目支出）时填写：每个项目（或项目组）一行。预算合计、支出合计、本级合计，以及支出中"
+       "工作经费与专项经费的划分均由系统计算，不要手写合计；调指标等调整在“调整事项”“调整金额”中注明，"
+       "报告中写作“328.187（含调指标23.075万元）”。报告按部门整体自评报告的提纲写作：项目支出资金概况及项目表、"
+       "项目绩效目标情况（民生实事任务及完成率在前）、资金使用管理情况、绩效评价工作情况、存在的问题、改进措施、"
+       "其他需要说明的问题。“报告文字”表中：主要绩效 = 民生实事之后的各项绩效（每段一项，系统编号）；"
+       "组织及管理情况 = 资金使用管理情况；评价实施过程 = 绩效评价工作情况；存在的问题、建议和改进措施每段一条"
+       "（系统编号（一）（二）……）；其他需要说明的问题 可另加一行。", required=False),
+    Sheet(SHEET_TASKS, (
+        Column("类别", "text", help="如：省重点民生实事项目、市级为民办实事项目", width=24),
+        Column("任务", "text", True, help="完成的事项，如：困难残疾人家庭无障碍改造", width=36),
+        Column("目标数", "decimal", True, help="任务数，如：90"),
+        Column("完成数", "decimal", True, help="实际完成数，如：99"),
+        Column("单位", "text", help="户、人、个……"),
+        Column("说明", "text", help="补充说明，如：1944个月，任务1440个月", width=30),
+    ), "民生实事任务，每个任务一行；任务完成率 = 完成数 ÷ 目标数，由系统计算。", required=False),
+)
+SHAPES = ("项目", "多项目", "部门整体")  # `jixiao template --shape`
 
-SHEET_BY_NAME = {s.name: s for s in (*SHEETS, *PROGRAMME_SHEETS)}
+SHEET_BY_NAME = {s.name: s for s in (*SHEETS, *PROGRAMME_SHEETS, *DEPARTMENT_SHEETS)}
 OPTIONAL_SHEET_ANSWERS = "问卷答卷"  # 答卷编号, 第1题, 第2题 … (letters A–E)
 ANSWER_ID_COLUMN = "答卷编号"
 ANSWER_SHEET_HELP = (

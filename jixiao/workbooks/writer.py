@@ -22,16 +22,20 @@ from jixiao.scoring.presets import DEFAULT_PRESET, OPTION_LETTERS, PRESETS
 from jixiao.workbooks.schema import (
     ANSWER_ID_COLUMN,
     ANSWER_SHEET_HELP,
+    DEPARTMENT_SHEETS,
+    GROUP_NAME,
     INFO_KEYS,
     NARRATIVE_KEYS,
     OPTIONAL_SHEET_ANSWERS,
     PROGRAMME_NAME,
     PROGRAMME_SHEETS,
     SHAPES,
+    SHEET_GROUPS,
     SHEET_PROGRAMME_EXPENDITURES,
     SHEET_PROGRAMME_POLICIES,
     SHEET_PROGRAMME_SOURCES,
     SHEET_PROGRAMMES,
+    SHEET_TASKS,
     SHEETS,
     Column,
     Sheet,
@@ -73,17 +77,22 @@ GENERAL_NOTES = (
 
 
 def workbook_sheets(project: ProjectInput | None = None, shape: str = "项目") -> tuple[Sheet, ...]:
-    """The sheets written: today's, plus the 子项目 sheets for the 多项目 shape or a project with programmes."""
+    """The sheets written: today's, plus the 子项目 sheets for the 多项目 shape or a project with programmes,
+    plus the 部门项目 / 民生实事 sheets for the 部门整体 shape or a project with project groups or tasks."""
     if shape not in SHAPES:
         raise ValueError(f"未知的工作簿类型“{shape}”，可选：{'、'.join(SHAPES)}")
+    sheets = SHEETS
     if shape == "多项目" or (project is not None and project.programmes):
-        return (*SHEETS, *PROGRAMME_SHEETS)
-    return SHEETS
+        sheets = (*sheets, *PROGRAMME_SHEETS)
+    if shape == "部门整体" or (project is not None and (project.project_groups or project.livelihood_tasks)):
+        sheets = (*sheets, *DEPARTMENT_SHEETS)
+    return sheets
 
 
 def write_workbook(path, project: ProjectInput | None = None, *, shape: str = "项目") -> None:
     """Write the workbook to ``path``: blank when ``project`` is None, else filled from it. ``shape``
-    多项目 adds the 子项目 sheets (written anyway when the project has programmes)."""
+    多项目 adds the 子项目 sheets (written anyway when the project has programmes), 部门整体 the 部门项目 and
+    民生实事 sheets (written anyway when the project has groups or tasks)."""
     sheets = workbook_sheets(project, shape)
     workbook = xlsx_workbook(path)
     workbook.set_properties({"title": project.name if project and project.name else "项目工作簿"})
@@ -342,6 +351,21 @@ def _programme_expenditure_rows(project):
             for p in project.programmes for e in p.expenditures]
 
 
+def _group_rows(project):
+    return [
+        {GROUP_NAME: g.name, "项目类型": g.kind, "资金用途、使用方向": g.purpose, "预算总额（万元）": g.budget,
+         "预算其中本级（万元）": g.budget_own, "支出总额（万元）": g.spent, "支出其中本级（万元）": g.spent_own,
+         "调整事项": g.adjustment, "调整金额（万元）": g.adjustment_spent, "调整其中本级（万元）": g.adjustment_spent_own,
+         "经费类别": g.funds_class}
+        for g in project.project_groups
+    ]
+
+
+def _task_rows(project):
+    return [{"类别": t.category, "任务": t.name, "目标数": t.target, "完成数": t.actual, "单位": t.unit, "说明": t.note}
+            for t in project.livelihood_tasks]
+
+
 def _only_with_project(rows_of: Callable[[ProjectInput], list[dict]]) -> Callable[[ProjectInput | None], list[dict]]:
     return lambda project: rows_of(project) if project else []
 
@@ -360,6 +384,8 @@ _ROWS: dict[str, Callable[[ProjectInput | None], list[dict]]] = {
     SHEET_PROGRAMME_POLICIES: _only_with_project(_programme_policy_rows),
     SHEET_PROGRAMME_SOURCES: _only_with_project(_programme_source_rows),
     SHEET_PROGRAMME_EXPENDITURES: _only_with_project(_programme_expenditure_rows),
+    SHEET_GROUPS: _only_with_project(_group_rows),
+    SHEET_TASKS: _only_with_project(_task_rows),
 }
 
 
@@ -383,7 +409,7 @@ def _write_guide(worksheet: Worksheet, styles: _Styles, sheets: tuple[Sheet, ...
         worksheet.write_string(row, 0, f"工作表“{sheet.name}”（{needed}）", styles.section)
         row += 1
         worksheet.merge_range(row, 0, row, len(widths) - 1, sheet.help, styles.wrap)
-        if sheet in PROGRAMME_SHEETS:
+        if sheet in PROGRAMME_SHEETS or sheet in DEPARTMENT_SHEETS:
             worksheet.set_row(row, 15 * (1 + len(sheet.help) // 60))
         row += 1
         if sheet.key_value:

@@ -29,7 +29,7 @@ NO_CHARTS = {"level1": None, "allocation": None}
 # Seed 001's allocation table is the published one: 石林县 and 东川区 were sent more per beneficiary than the
 # city's share per person (the per-capita check). Not a break of the report jixiao writes but of the figures,
 # so the demo keeps them and its report is flagged as the source report is.
-KNOWN_DEMO_DATA_FINDINGS = {"001": [("per_capita", "214.55元/人"), ("per_capita", "320.00元/人")], "002": [], "003": []}
+KNOWN_DEMO_DATA_FINDINGS = {"001": [("per_capita", "214.55元/人"), ("per_capita", "320.00元/人")], "002": [], "003": [], "004": []}
 
 
 def audit_project(project, path, charts=NO_CHARTS):
@@ -43,8 +43,8 @@ def test_demo_reports(tmp_path):
     from jixiao.demo.run import demo_run
 
     outputs = demo_run(tmp_path, pdf=False, store=False)
-    assert len(outputs) == 3
-    for key, out in zip(("001", "002", "003"), outputs, strict=True):
+    assert len(outputs) == 4
+    for key, out in zip(("001", "002", "003", "004"), outputs, strict=True):
         docx = next(p for p in out.files if str(p).endswith(".docx"))
         report = audit_file(docx)
         got = sorted((f.kind, f.found) for f in report.findings)

@@ -114,7 +114,4 @@ def test_template_shapes(tmp_path, capsys):
     assert CalamineWorkbook.from_path(str(multi)).sheet_names == [GUIDE_SHEET, *(s.name for s in SHEETS),
                                                                    *PROGRAMME_SHEET_NAMES]
     assert load_sheets(multi)["子项目资金来源"][0][:3] == ["子项目名称", "来源", "到位数（万元）"]
-    capsys.readouterr()
-    assert main(["template", str(tmp_path / "部门.xlsx"), "--shape", "部门整体"]) == 2
-    assert "尚未支持" in capsys.readouterr().err
-    assert not (tmp_path / "部门.xlsx").exists()
+    # 部门整体: tests/workbooks/test_department.py
