@@ -119,6 +119,9 @@ class Resolved:
     year: int
     month: int | None
     by_region: dict[str, dict[str, DatedValue]]
+    ours: tuple[str, ...] = ("残联",)
+    enrolled: tuple[str, ...] = ("参保缴费", "参保未缴费")
+    paid: tuple[str, ...] = ("参保缴费",)
 
     @property
     def start(self) -> date:
@@ -143,6 +146,10 @@ class RuleBook:
     source: dict  # the book as data (what the workbench stores as a version)
     digest: str
     checks: dict[str, Decimal] = field(default_factory=dict)  # ``[checks]``, validated
+    # ``[roster_terms]``: the words of the departments' rosters the rules rest on (as the comparison's rules have them)
+    ours: tuple[str, ...] = ("残联",)  # a department whose name holds one of these is ours, not "another department"
+    enrolled: tuple[str, ...] = ("参保缴费", "参保未缴费")  # 参保状态 that count as insured
+    paid: tuple[str, ...] = ("参保缴费",)  # of those, the ones that count as paid
 
     def programme(self, code: str) -> Programme:
         if code not in self.programmes:
@@ -157,7 +164,8 @@ class RuleBook:
             raise RuleBookInvalid(f"{programme.name}按年度计算，不用给月份")
         start = date(year, month or 1, 1)
         return Resolved(programme=programme, year=year, month=month,
-                        by_region={name: p.regional(start) for name, p in programme.parameters.items()})
+                        by_region={name: p.regional(start) for name, p in programme.parameters.items()},
+                        ours=self.ours, enrolled=self.enrolled, paid=self.paid)
 
     def record(self) -> dict:
         return {"version": self.version, "digest": self.digest, "title": self.title}
@@ -286,10 +294,19 @@ def rulebook_from_dict(raw: dict) -> RuleBook:
     if not programmes:
         raise RuleBookInvalid("规则中没有任何项目（programmes）")
     checks = _checks(raw.get("checks"))
+    terms = raw.get("roster_terms") or {}
+    words = {}
+    for key, label in (("ours", "本部门名称"), ("enrolled", "算作已参保的参保状态"), ("paid", "算作已缴费的参保状态")):
+        value = terms.get(key, list(getattr(RuleBook, key)))
+        if not isinstance(value, list) or not value or not all(isinstance(v, str) and v.strip() for v in value):
+            raise RuleBookInvalid(f"roster_terms.{key}（{label}）应为一组非空的文字")
+        words[key] = tuple(v.strip() for v in value)
+    if not set(words["paid"]) <= set(words["enrolled"]):
+        raise RuleBookInvalid("roster_terms.paid 中的状态也应在 roster_terms.enrolled 中")
     text = json.dumps(raw, ensure_ascii=False, sort_keys=True, default=str)
     return RuleBook(version=version, title=str(raw.get("title", "")), programmes=programmes,
                     source=copy.deepcopy(raw), digest=hashlib.sha256(text.encode("utf-8")).hexdigest(),
-                    checks=checks)
+                    checks=checks, **words)
 
 
 def _checks(raw) -> dict[str, Decimal]:

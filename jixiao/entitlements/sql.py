@@ -46,7 +46,6 @@ REASONS = {
 }
 OUTPUT_COLUMNS = ("id", "name", "county_code", "region_code", "amount", "city", "county", "reason", "reason_zh",
                   "note", "mode", "account_kind", "account", "bank_name", "source_row")
-OURS = ("残联",)  # a department whose name holds this is ours, not "another department" (the comparison's rule)
 
 
 @dataclass(frozen=True)
@@ -210,7 +209,7 @@ def _pension(resolved: Resolved, *, kinds: set[str], first: date, last: date) ->
     (no own payment needed) and the amount is the year's amount less that payment."""
     programme, year = resolved.programme, resolved.year
     population = " AND ".join(_condition_sql(resolved, c) for c in programme.population) or "TRUE"
-    enrolled = ("参保缴费", "参保未缴费")
+    enrolled, paid = resolved.enrolled, resolved.paid
     out = [Statement("eligible", f"SELECT p.* FROM persons p WHERE {population}")]
     # the pension roster's rows of the year for the persons considered, their cells parsed once for both readers
     out.append(Statement("pension_year", f"""
@@ -220,9 +219,9 @@ FROM pension_ids WHERE nid IN (SELECT nid FROM eligible) AND {year_sql("year")} 
     out.append(Statement("contributions", f"""
 SELECT nid, MIN(_row) AS _row,
   MAX(CASE WHEN status IN ({sql_texts(enrolled)}) THEN 1 ELSE 0 END) AS enrolled,
-  MAX(CASE WHEN status = '参保缴费' AND personal > 0 THEN personal END) AS personal
+  MAX(CASE WHEN status IN ({sql_texts(paid)}) AND personal > 0 THEN personal END) AS personal
 FROM pension_year GROUP BY nid"""))
-    ours = " OR ".join(f"dept LIKE {sql_text('%' + o + '%')}" for o in OURS)
+    ours = " OR ".join(f"dept LIKE {sql_text('%' + o + '%')}" for o in resolved.ours)
     payments = ["""SELECT nid, '养老保险参保缴费名册' AS title, _row, dept, proxy AS amount FROM pension_year
 WHERE proxy > 0"""]
     if "subsidy" in kinds and programme.payment_item_contains:
@@ -274,7 +273,7 @@ def _medical(resolved: Resolved, *, kinds: set[str], first: date, last: date) ->
 SELECT nid, MIN(_row) AS _row, MAX(personal) AS personal, MAX(assisted) AS assisted FROM (
   SELECT nid, _row, {number_sql("personal_amount")} AS personal, {number_sql("assistance_amount")} AS assisted
   FROM medical_ids WHERE nid IS NOT NULL AND {year_sql("year")} = {year}
-    AND {trim_sql("status")} IN ('参保缴费', '参保未缴费')) r
+    AND {trim_sql("status")} IN ({sql_texts(resolved.enrolled)})) r
 GROUP BY nid"""))
     contribution = ("COALESCE(NULLIF(i.personal, 0), " +
                     regional_sql(resolved, "contribution", _money_value, region="p.region_code") + ")")

@@ -79,3 +79,14 @@ def test_the_digest_follows_the_content():
     same = rulebook_from_dict(raw)
     raw["programmes"]["pension_subsidy"]["parameters"]["amount"][1]["value"] = "240"
     assert rulebook_from_dict(raw).digest != same.digest == rulebook_load().digest
+
+
+@pytest.mark.parametrize(("terms", "message"), [
+    ({"ours": []}, "本部门名称"),
+    ({"enrolled": ["参保缴费"], "paid": ["参保缴费", "暂停"]}, "也应在 roster_terms.enrolled 中"),
+])
+def test_roster_terms_are_checked(terms, message):
+    raw = rulebook_load().source
+    raw["roster_terms"] = terms
+    with pytest.raises(RuleBookInvalid, match=message):
+        rulebook_from_dict(raw)

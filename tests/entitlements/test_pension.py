@@ -150,3 +150,16 @@ def test_daijiao_mode_needs_no_own_payment_and_lists_for_the_insurer(tmp_path):
     lists = {(p["county_code"], p["list"]) for p in result.summary["payment_lists"]}
     assert lists == {(SHILIN, "proxy")}
     assert result.summary["modes"] == ["代缴", "先缴后补"]
+
+
+def test_which_department_is_ours_and_which_status_is_paid_are_rule_data(tmp_path):
+    raw = rulebook_load().source
+    raw["roster_terms"] = {"ours": ["残联", "民政"], "enrolled": ["参保缴费", "参保未缴费", "暂停"],
+                           "paid": ["参保缴费", "暂停"]}
+    book = rulebook_from_dict(raw)
+    proxied, suspended = pid(seq="701"), pid(seq="702")
+    rows = [pension(proxied, year=YEAR, proxy="200", dept="县民政局"), pension(suspended, year=YEAR, status="暂停")]
+    _, found = cycle(tmp_path, "pension_subsidy", year=YEAR, registry=[person("甲", proxied), person("乙", suspended)],
+                     pension=rows, book=book)
+    assert amount(found[proxied]) == 200  # 民政 counted as ours: not another department's payment
+    assert amount(found[suspended]) == 200  # 暂停 counted as paid by this book
