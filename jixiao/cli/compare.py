@@ -13,14 +13,15 @@ from pathlib import Path
 class _Bar:
     """Progress on the terminal: one line redrawn in place, or plain lines into a file or pipe."""
 
-    def __init__(self, stream=None):
+    def __init__(self, stream=None, *, verb: str = "比对", label=None):
         self.stream = stream or sys.stderr
+        self.verb, self.label = verb, label or _step_label
         self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
         self.started = time.monotonic()
 
     def __call__(self, done: int, total: int, what: str) -> None:
         elapsed = time.monotonic() - self.started
-        line = f"比对：第 {done}/{total} 步（{_step_label(what)}），已用 {elapsed:.1f} 秒"
+        line = f"{self.verb}：第 {done}/{total} 步（{self.label(what)}），已用 {elapsed:.1f} 秒"
         if self.tty:
             self.stream.write("\r" + line + "\x1b[K" + ("\n" if done == total else ""))
         else:
@@ -41,17 +42,19 @@ def _step_label(name: str) -> str:
     return found or (f"按{title}比对" if title else name)
 
 
-def _rosters(values: list[str]) -> dict[str, Path]:
+def _rosters(values: list[str], kinds: tuple[str, ...] | None = None) -> dict[str, Path]:
+    """``--roster KIND=FILE`` values as {kind: path}, each kind one of ``kinds`` (the comparison's rosters)."""
     from jixiao.comparison.inputs import InputUnusable
     from jixiao.comparison.kinds import ROSTER_KINDS
 
+    kinds = kinds or ROSTER_KINDS
     found: dict[str, Path] = {}
     for value in values or []:
         kind, sep, path = value.partition("=")
         if not sep or not path:
             raise InputUnusable(f"--roster 的值“{value}”应写成 类型=文件，例如 pension=养老保险.xlsx")
-        if kind not in ROSTER_KINDS:
-            raise InputUnusable(f"--roster 的类型“{kind}”未知：可用 {'、'.join(ROSTER_KINDS)}")
+        if kind not in kinds:
+            raise InputUnusable(f"--roster 的类型“{kind}”未知：可用 {'、'.join(kinds)}")
         if kind in found:
             raise InputUnusable(f"--roster {kind} 给了两次：每种名册一个文件（请先合并）")
         found[kind] = Path(path)

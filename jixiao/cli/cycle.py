@@ -10,42 +10,12 @@ import re
 import sys
 from pathlib import Path
 
-from jixiao.cli.compare import _Bar, _registry_from_db
-
-
-def _rosters(values: list[str]) -> dict[str, Path]:
-    from jixiao.comparison.inputs import InputUnusable
-    from jixiao.entitlements.parameters import ROSTER_KINDS
-
-    found: dict[str, Path] = {}
-    for value in values or []:
-        kind, sep, path = value.partition("=")
-        if not sep or not path:
-            raise InputUnusable(f"--roster 的值“{value}”应写成 类型=文件，例如 pension=养老保险.xlsx")
-        if kind not in ROSTER_KINDS:
-            raise InputUnusable(f"--roster 的类型“{kind}”未知：可用 {'、'.join(ROSTER_KINDS)}")
-        if kind in found:
-            raise InputUnusable(f"--roster {kind} 给了两次：每种名册一个文件（请先合并）")
-        found[kind] = Path(path)
-    return found
-
-
-class _CycleBar(_Bar):
-    def __call__(self, done: int, total: int, what: str) -> None:
-        import time
-
-        elapsed = time.monotonic() - self.started
-        line = f"计算：第 {done}/{total} 步（{what}），已用 {elapsed:.1f} 秒"
-        if self.tty:
-            self.stream.write("\r" + line + "\x1b[K" + ("\n" if done == total else ""))
-        else:
-            self.stream.write(line + "\n")
-        self.stream.flush()
+from jixiao.cli.compare import _Bar, _registry_from_db, _rosters
 
 
 def cmd_run(args) -> int:
     from jixiao.comparison.inputs import InputUnusable
-    from jixiao.entitlements.parameters import RuleBookInvalid, rulebook_load
+    from jixiao.entitlements.parameters import ROSTER_KINDS, RuleBookInvalid, rulebook_load
     from jixiao.entitlements.run import cycle_run
 
     try:
@@ -54,7 +24,7 @@ def cmd_run(args) -> int:
         if args.month is not None and not 1 <= args.month <= 12:
             raise InputUnusable(f"--month 应为 1–12，收到 {args.month}")
         book = rulebook_load(Path(args.rules) if args.rules else None)
-        rosters = _rosters(args.roster)
+        rosters = _rosters(args.roster, ROSTER_KINDS)
         if args.registry == "db":
             registry = _registry_from_db(args)
         else:
@@ -63,7 +33,7 @@ def cmd_run(args) -> int:
             registry = Path(args.registry) if args.registry else None
         result = cycle_run(programme=args.programme, year=args.year, month=args.month, registry=registry,
                            rosters=rosters, out=Path(args.out), book=book,
-                           region=args.region if args.registry != "db" else None, progress=_CycleBar(),
+                           region=args.region if args.registry != "db" else None, progress=_Bar(verb="计算", label=str),
                            freeze=args.freeze)
     except (InputUnusable, RuleBookInvalid) as exc:
         print(f"无法计算：{exc}", file=sys.stderr)
