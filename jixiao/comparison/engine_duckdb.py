@@ -53,11 +53,11 @@ def load_inputs(con, inputs: dict[str, InputFile], today: date, *, region: str |
         con.execute(f"CREATE TEMP VIEW {kind} AS {source}")
 
 
-def input_checked(con, spec: InputFile, view: str | None = None) -> None:
-    """After the file's rows are read (``view``, default ``<kind>_ids``): refuse an ID written as 5.3E+17; count
-    the rows. Both engines call it."""
+def input_checked(con, spec: InputFile, view: str | None = None, *, column: str = "id_raw") -> None:
+    """After the file's rows are read (``view``, default ``<kind>_ids``, its ID cells in ``column``): refuse an ID
+    written as 5.3E+17; count the rows. Both engines call it."""
     view = view or f"{spec.kind}_ids"
-    found = scientific_id_row(con, view)
+    found = scientific_id_row(con, view, column=column)
     if found:
         raise InputUnusable(f"{spec.label}第{found[0]}行“{spec.columns['id_raw']}”列的值“{found[1]}”是以科学计数法"
                             "保存的数字：身份证号的末几位已经丢失，无法还原。请在 Excel 中把该列设为“文本”格式后重新导出")
@@ -116,7 +116,7 @@ def run(con, *, rules: Rules, year: int, inputs: dict[str, InputFile], today: da
                 raise
             raise InputUnusable(f"无法读取{spec.label}：{str(exc).splitlines()[0][:300]}") from None
         if spec is not None:
-            input_checked(con, spec)
+            input_checked(con, spec, column="id_written")  # the cell as written wherever it is not a valid ID
         for name in done_with.get(i - 1, ()):
             con.execute(f"DROP TABLE {name}")
         if progress:

@@ -17,8 +17,9 @@ from jixiao.comparison.inputs import InputFile, InputUnusable
 from jixiao.comparison.rules import Rules
 from jixiao.comparison.sql import OUTPUT_COLUMNS, statements
 
-# Materialised (cached) between statements: each is read by several later ones.
-CACHED_SUFFIXES = ("_ids", "persons", "_paid_ranked", "typo_candidates")
+# Materialised (cached) between statements: each is read by several later ones (typo_found by one id_typo part
+# per roster: uncached, the blocking joins ran once per roster).
+CACHED_SUFFIXES = ("_ids", "persons", "_paid_ranked", "typo_candidates", "typo_found")
 
 
 def to_spark(sql: str) -> str:
@@ -52,14 +53,21 @@ def compare_on_spark(spark, *, tables: dict[str, str], rules: Rules, year: int, 
     kinds = {k for k in tables if k != "area_codes"}
     steps = [s for s in statements(rules, year=year, kinds=kinds, today=today) if s.name != "findings"]
     for i, step in enumerate(steps, start=1):
-        frame = spark.sql(to_spark(step.sql))
-        if step.name.endswith(CACHED_SUFFIXES):
-            frame = frame.cache()  # computed once, when first needed
-        frame.createOrReplaceTempView(step.name)
+        if step.name == "findings_unsorted":
+            # each part written on its own: Spark ran the union of some twenty joins as one query in time growing
+            # far faster than its parts (a 60-person test: 69 s for the union of twelve, 25 s as two unions of ten
+            # and two) and ran out of memory on the full set. Unsorted: the caller sorts (DuckDB here; a cluster's
+            # findings are read back the same way)
+            for n, part in enumerate(step.parts):
+                (spark.sql(to_spark(part)).select(*OUTPUT_COLUMNS)
+                 .write.mode("overwrite" if n == 0 else "append").parquet(findings_path))
+        else:
+            frame = spark.sql(to_spark(step.sql))
+            if step.name.endswith(CACHED_SUFFIXES):
+                frame = frame.cache()  # computed once, when first needed
+            frame.createOrReplaceTempView(step.name)
         if progress:
             progress(i, len(steps), step.name)
-    # unsorted: the caller sorts (DuckDB here; a cluster's findings are read back the same way)
-    spark.table("findings_unsorted").select(*OUTPUT_COLUMNS).write.mode("overwrite").parquet(findings_path)
 
 
 def run(con, *, work: Path, rules: Rules, year: int, inputs: dict[str, InputFile], today: date,

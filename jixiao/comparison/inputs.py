@@ -264,9 +264,9 @@ def source_sql(spec: InputFile, *, registered: str | None = None) -> str:
             f"null_padding = true, strict_mode = false) WITH ORDINALITY")
 
 
-def scientific_id_row(con, table: str) -> tuple[int, str] | None:
-    """The first row whose ID is written as 5.30125E+17 (a CSV saved from an Excel number), or None."""
-    found = con.execute(f"SELECT _row, id_raw FROM {table} WHERE REGEXP_MATCHES(TRIM(id_raw), '{SCIENTIFIC}') "
+def scientific_id_row(con, table: str, *, column: str = "id_raw") -> tuple[int, str] | None:
+    """The first row whose ID (``column``) is written as 5.30125E+17 (a CSV saved from an Excel number), or None."""
+    found = con.execute(f"SELECT _row, {column} FROM {table} WHERE REGEXP_MATCHES(TRIM({column}), '{SCIENTIFIC}') "
                         "ORDER BY _row LIMIT 1").fetchall()
     return (found[0][0], found[0][1]) if found else None
 

@@ -92,7 +92,9 @@ def _check_from_number(number: str) -> str:
 def number_sql(column: str) -> str:
     """An amount cell as DECIMAL(18, 2): thousands separators and 元 ignored; NULL when not a number."""
     slow = f"TRY_CAST(REGEXP_REPLACE({clean_sql(column)}, '[,，元]', '', 'g') AS DECIMAL(18, 2))"
-    return f"COALESCE(TRY_CAST({column} AS DECIMAL(18, 2)), {slow})"
+    # an empty cell (most 代缴金额 cells) is no number and would fail the fast cast into the slow path
+    return (f"CASE WHEN COALESCE({column}, '') = '' THEN CAST(NULL AS DECIMAL(18, 2)) "
+            f"ELSE COALESCE(TRY_CAST({column} AS DECIMAL(18, 2)), {slow}) END")
 
 
 def year_sql(column: str) -> str:
@@ -176,6 +178,7 @@ SELECT v.*, CASE WHEN id_problem IS NULL THEN id_c18 END AS nid FROM v"""
 class Statement:
     name: str
     sql: str
+    parts: tuple[str, ...] = ()  # a UNION ALL's branches, for an engine that runs them one by one
 
 
 def level_sql(column: str) -> str:
@@ -196,17 +199,64 @@ def _finding(kind: str, *, programme: str = "''", roster: str = "''", row: str =
             f"{suggestion} AS suggestion, {note} AS note, {event_date} AS event_date")
 
 
+class _Parsed:
+    """The columns each file's ``<kind>_ids`` table carries: its row number, the ID as checked, and each cell in
+    the one parsed form a later statement reads (a trimmed name, a year as a number, …), computed once per row.
+    Carrying every column and the checks' working columns took a third of a 10M-row comparison; a cell several
+    statements read is parsed here, one only a single statement reads is kept as written and parsed there."""
+
+    def __init__(self) -> None:
+        self.by_kind: dict[str, dict[str, str]] = {}
+
+    def use(self, kind: str, alias: str, expression: str) -> str:
+        """``alias`` for ``expression`` over the file's own columns (one already asked for keeps its first alias)."""
+        columns = self.by_kind.setdefault(kind, {})
+        for known, expr in columns.items():
+            if expr == expression:
+                return known
+        if columns.get(alias, expression) != expression:
+            raise ValueError(f"{kind}: {alias} asked for twice with different meanings")
+        columns[alias] = expression
+        return alias
+
+    def raw(self, kind: str, column: str) -> str:
+        """The cell as written: for a column only one statement reads, which parses just the rows it keeps."""
+        return self.use(kind, column, column)
+
+    def statement(self, kind: str, today: date) -> Statement:
+        # id_written: the cell where it is not simply the normalised ID (invalid, 15 digits, full-width, …) — the
+        # findings show it as written; id_c18_invalid: the 18-character form of an ID that fails a check (id_typo
+        # compares it); both NULL for nearly every row, which costs next to nothing to keep.
+        parsed = "".join(f", {expr} AS {alias}" for alias, expr in self.by_kind.get(kind, {}).items())
+        return Statement(f"{kind}_ids", f"""
+SELECT _row, nid, id_problem, CASE WHEN nid IS NULL OR id_raw <> nid THEN id_raw END AS id_written,
+  CASE WHEN nid IS NULL THEN id_c18 END AS id_c18_invalid{parsed}
+FROM ({ids_view(kind, today)}) v""")
+
+
+def written_id(table: str) -> str:
+    """The ID as written in the file (trimmed), from a ``<kind>_ids`` row."""
+    return f"CASE WHEN {table}.id_written IS NULL THEN {table}.nid ELSE {trim_sql(table + '.id_written')} END"
+
+
 def statements(rules: Rules, *, year: int, kinds: set[str], today: date) -> list[Statement]:
-    """The statements for a comparison of ``year`` over the file kinds given (``registry`` always among them)."""
+    """The statements for a comparison of ``year`` over the file kinds given (``registry`` always among them):
+    first one ``<kind>_ids`` per file (the columns the others read, ``_Parsed``), then the rules, ``findings`` last."""
     if "registry" not in kinds:
         raise ValueError("a comparison needs the registry")
-    out: list[Statement] = [Statement(f"{k}_ids", ids_view(k, today)) for k in KINDS if k in kinds]
+    parsed = _Parsed()
+    out: list[Statement] = []
+    use = parsed.use
 
     # the registry's persons: one per valid ID (a second row is a duplicate_person finding, not a second person)
+    name_t = use("registry", "name_t", trim_sql("name"))
+    name_key = use("registry", "name_key", name_sql("name"))
+    region_c = use("registry", "region_c", clean_sql("region_code"))
+    cert_status = use("registry", "cert_status", f"CASE WHEN {clean_sql('status')} IN ('', '有效') THEN '有效' "
+                                                 f"ELSE {trim_sql('status')} END")
     out.append(Statement("persons", f"""
-SELECT nid, _row, {trim_sql("name")} AS name, {name_sql("name")} AS name_key, {level_sql("level")} AS level,
-  CASE WHEN {clean_sql("status")} IN ('', '有效') THEN '有效' ELSE {trim_sql("status")} END AS cert_status,
-  {clean_sql("region_code")} AS region_code, {year} - CAST(SUBSTR(nid, 7, 4) AS INTEGER) AS age
+SELECT nid, _row, {name_t} AS name, {name_key} AS name_key, {use("registry", "level_n", level_sql("level"))} AS level,
+  {cert_status} AS cert_status, {region_c} AS region_code, {year} - CAST(SUBSTR(nid, 7, 4) AS INTEGER) AS age
 FROM (SELECT r.*, ROW_NUMBER() OVER (PARTITION BY nid ORDER BY _row) AS n FROM registry_ids r WHERE nid IS NOT NULL) x
 WHERE n = 1"""))
 
@@ -217,7 +267,7 @@ WHERE n = 1"""))
     if "deaths" in kinds:
         out.append(Statement("dead", f"""
 SELECT nid, _row, death_date FROM (
-  SELECT nid, _row, {date_sql("death_date")} AS death_date,
+  SELECT nid, _row, {date_sql(parsed.raw("deaths", "death_date"))} AS death_date,
     ROW_NUMBER() OVER (PARTITION BY nid ORDER BY _row) AS n
   FROM deaths_ids WHERE nid IS NOT NULL) x WHERE n = 1"""))
         parts.append(_finding(
@@ -227,13 +277,14 @@ SELECT nid, _row, death_date FROM (
                  " || '行），残疾人证仍为有效'")
             + " FROM persons p JOIN dead d ON d.nid = p.nid WHERE p.cert_status = '有效'")
     if "moves" in kinds:
+        to_code = clean_sql("m." + parsed.raw("moves", "to_code"))
         out.append(Statement("moved", f"""
 SELECT nid, _row, move_date, to_code, region_code FROM (
-  SELECT m.nid, m._row, {date_sql("m.move_date")} AS move_date, {clean_sql("m.to_code")} AS to_code, p.region_code,
-    ROW_NUMBER() OVER (PARTITION BY m.nid ORDER BY m._row) AS n
+  SELECT m.nid, m._row, {date_sql("m." + parsed.raw("moves", "move_date"))} AS move_date, {to_code} AS to_code,
+    p.region_code, ROW_NUMBER() OVER (PARTITION BY m.nid ORDER BY m._row) AS n
   FROM moves_ids m JOIN persons p ON p.nid = m.nid
   WHERE m.nid IS NOT NULL
-    AND SUBSTR({clean_sql("m.to_code")}, 1, {moved_digits}) <> SUBSTR(p.region_code, 1, {moved_digits})) x
+    AND SUBSTR({to_code}, 1, {moved_digits}) <> SUBSTR(p.region_code, 1, {moved_digits})) x
 WHERE n = 1"""))
         parts.append(_finding(
             "moved_out", roster="'moves'", row="m._row", id_="p.nid", name="p.name", region="p.region_code",
@@ -264,9 +315,10 @@ WHERE n = 1"""))
         eligible = " AND ".join([f"p.cert_status = {sql_text(programme.certificate_status)}",
                                  f"p.level IN ({', '.join(map(str, programme.levels))})", *ages])
         out.append(Statement(f"{code}_eligible", f"SELECT p.* FROM persons p WHERE {eligible}"))
+        roster_year = use(roster, "year_n", year_sql("year"))
         out.append(Statement(f"{code}_rows", f"""
-SELECT nid, _row, {trim_sql("status")} AS status FROM {roster}_ids
-WHERE nid IS NOT NULL AND {year_sql("year")} = {year}"""))
+SELECT nid, _row, {trim_sql(parsed.raw(roster, "status"))} AS status FROM {roster}_ids
+WHERE nid IS NOT NULL AND {roster_year} = {year}"""))
         out.append(Statement(f"{code}_enrolled", f"""
 SELECT nid, MIN(_row) AS _row, MIN(status) AS status,
   MAX(CASE WHEN status IN ({sql_texts(rules.paid)}) THEN 1 ELSE 0 END) AS paid
@@ -291,14 +343,17 @@ FROM {code}_rows WHERE status IN ({sql_texts(rules.enrolled)}) GROUP BY nid"""))
             continue
         # payments towards the person's pension contribution for the year: the pension roster's 代缴 and the
         # subsidy roster's rows whose 补助项目 names a pension insurance
-        payments = [f"""SELECT nid, 'pension' AS roster, _row, {trim_sql("proxy_dept")} AS dept,
-  {number_sql("proxy_amount")} AS amount FROM pension_ids
-WHERE nid IS NOT NULL AND {year_sql("year")} = {year} AND {number_sql("proxy_amount")} > 0"""]
+        proxy_amount = number_sql(parsed.raw("pension", "proxy_amount"))
+        payments = [f"""SELECT nid, 'pension' AS roster, _row, {trim_sql(parsed.raw("pension", "proxy_dept"))} AS dept,
+  {proxy_amount} AS amount FROM pension_ids
+WHERE nid IS NOT NULL AND {use("pension", "year_n", year_sql("year"))} = {year} AND {proxy_amount} > 0"""]
         if "subsidy" in kinds:
-            items = " OR ".join(f"{trim_sql('item')} LIKE {sql_text('%' + i + '%')}" for i in programme.payment_item_contains)
-            payments.append(f"""SELECT nid, 'subsidy' AS roster, _row, {trim_sql("dept")} AS dept,
-  {number_sql("amount")} AS amount FROM subsidy_ids
-WHERE nid IS NOT NULL AND {year_sql("year")} = {year} AND ({items}) AND {number_sql("amount")} > 0""")
+            item = trim_sql(parsed.raw("subsidy", "item"))
+            items = " OR ".join(f"{item} LIKE {sql_text('%' + i + '%')}" for i in programme.payment_item_contains)
+            subsidy_amount = number_sql(parsed.raw("subsidy", "amount"))
+            payments.append(f"""SELECT nid, 'subsidy' AS roster, _row, {trim_sql(parsed.raw("subsidy", "dept"))} AS dept,
+  {subsidy_amount} AS amount FROM subsidy_ids
+WHERE nid IS NOT NULL AND {use("subsidy", "year_n", year_sql("year"))} = {year} AND ({items}) AND {subsidy_amount} > 0""")
         out.append(Statement("pension_payments", "\nUNION ALL\n".join(payments)))
         out.append(Statement("pension_paid_ranked", f"""
 SELECT y.*, ROW_NUMBER() OVER (PARTITION BY nid ORDER BY amount DESC, roster, _row) AS n,
@@ -333,22 +388,30 @@ SELECT nid, roster, _row, dept, amount FROM (
 
     # invalid IDs and duplicates, file by file
     for kind in (k for k in KINDS if k in kinds):
-        region = clean_sql("region_code") if kind == "registry" else "''"
+        # the registry's names are parsed once for persons; a roster's only for its few rows found here
+        name_as_written = "" if kind == "registry" else parsed.raw(kind, "name")
+        region = region_c if kind == "registry" else "''"
         parts.append(_finding(
-            "invalid_id", roster=sql_text(kind), row="_row", id_=trim_sql("id_raw"), name=trim_sql("name"), region=region,
+            "invalid_id", roster=sql_text(kind), row="_row", id_=trim_sql("id_written"), name=name_t if kind == "registry" else trim_sql(name_as_written),
+            region=region,
             note="id_problem") + f" FROM {kind}_ids WHERE nid IS NULL")
-        keys = [("nid", "nid"), *((f"k{i}", _key_sql(k, "")) for i, k in enumerate(rules.duplicate_keys[kind]))]
+        # the key columns: a year as parsed (the programmes read it too), the others as written, cleaned here
+        keys = [("nid", "nid", "t.nid")]
+        for key in rules.duplicate_keys[kind]:
+            if key == "year":
+                keys.append(("year_n", use(kind, "year_n", year_sql("year")), "t.year_n"))
+            else:
+                parsed.raw(kind, key)
+                keys.append((f"key_{key}", _key_sql(key, ""), _key_sql(key, "t")))
         described = "、".join(["身份证号", *(KINDS[kind].column(k).header for k in rules.duplicate_keys[kind])])
         # the keys seen more than once (one hash aggregate over the file), then the rows after the first of each
-        key_exprs = [e for _, e in keys]
         out.append(Statement(f"{kind}_repeated", f"""
-SELECT {', '.join(f'{e} AS {n}' for n, e in keys)}, MIN(_row) AS first_row FROM {kind}_ids WHERE nid IS NOT NULL
-GROUP BY {', '.join(key_exprs)} HAVING COUNT(*) > 1"""))
-        joined = " AND ".join(f"r.{n} = " + ("t.nid" if n == "nid" else _key_sql(key, "t"))
-                              for (n, _), key in zip(keys, ("nid", *rules.duplicate_keys[kind]), strict=True))
+SELECT {', '.join(f'{e} AS {n}' for n, e, _ in keys)}, MIN(_row) AS first_row FROM {kind}_ids WHERE nid IS NOT NULL
+GROUP BY {', '.join(e for _, e, _ in keys)} HAVING COUNT(*) > 1"""))
+        joined = " AND ".join(f"r.{n} = {t}" for n, _, t in keys)
         parts.append(_finding(
-            "duplicate_person", roster=sql_text(kind), row="t._row", id_="t.nid", name=trim_sql("t.name"),
-            region=clean_sql("t.region_code") if kind == "registry" else "''",
+            "duplicate_person", roster=sql_text(kind), row="t._row", id_="t.nid", name=f"t.{name_t}" if kind == "registry" else trim_sql(f"t.{name_as_written}"),
+            region=f"t.{region_c}" if kind == "registry" else "''",
             note=f"'与第' || CAST(r.first_row AS VARCHAR) || '行重复（{described}相同）'")
             + f" FROM (SELECT * FROM {kind}_ids WHERE nid IN (SELECT nid FROM {kind}_repeated)) t"
               f" JOIN {kind}_repeated r ON {joined} WHERE t._row > r.first_row")
@@ -356,11 +419,16 @@ GROUP BY {', '.join(key_exprs)} HAVING COUNT(*) > 1"""))
     # suspected typing errors: a roster row whose ID is invalid or not in the registry, blocked on the name
     rosters = [k for k in KINDS if k in kinds and k != "registry"]
     if rosters:
+        # the (ID, name) pairs of roster rows whose ID is invalid or not in the registry; the same pair recurs across
+        # rosters and years, so the pairs are sought once per distinct pair and the rows found again at the end
         candidates = "\nUNION ALL\n".join(
-            f"SELECT {sql_text(k)} AS roster, r._row, r.id_raw, r.id_c18, r.name, {name_sql('r.name')} AS name_key"
-            f" FROM {k}_ids r LEFT JOIN persons p ON p.nid = r.nid WHERE r.id_c18 IS NOT NULL AND p.nid IS NULL"
+            f"SELECT COALESCE(r.nid, r.id_c18_invalid) AS id_c18, r.{parsed.raw(k, 'name')} AS name FROM {k}_ids r"
+            f" LEFT JOIN persons p ON p.nid = r.nid WHERE COALESCE(r.nid, r.id_c18_invalid) IS NOT NULL AND p.nid IS NULL"
             for k in rosters)
-        out.append(Statement("typo_candidates", candidates))
+        out.append(Statement("typo_candidates", f"SELECT DISTINCT id_c18, name FROM ({candidates}) c"))
+        out.append(Statement("typo_keys", f"""
+SELECT DISTINCT id_c18, name_key FROM (SELECT id_c18, {name_sql("name")} AS name_key FROM typo_candidates) c
+WHERE name_key <> ''"""))
         # Blocking (as record linkage does): one changed character, or two neighbours swapped, leaves one of these
         # parts of the ID alike — positions 10–18 (a change within 1–9), 1–8 and 11–18 (9 and 10 swapped), 1–9
         # and 16–18 (a change within 10–15), 1–13 (within 14–18) — so four equi-joins on the name and such a
@@ -370,8 +438,8 @@ GROUP BY {', '.join(key_exprs)} HAVING COUNT(*) > 1"""))
                   "SUBSTR(c.id_c18, 1, 9) = SUBSTR(p.nid, 1, 9) AND SUBSTR(c.id_c18, 16, 3) = SUBSTR(p.nid, 16, 3)",
                   "SUBSTR(c.id_c18, 1, 13) = SUBSTR(p.nid, 1, 13)")
         pairs = "\nUNION\n".join(
-            f"SELECT c.roster, c._row, c.id_raw, c.name, c.id_c18, p.nid, p.region_code FROM typo_candidates c"
-            f" JOIN persons p ON p.name_key = c.name_key AND c.name_key <> '' AND {block}" for block in blocks)
+            f"SELECT c.id_c18, c.name_key, p.nid, p.region_code FROM typo_keys c"
+            f" JOIN persons p ON p.name_key = c.name_key AND {block}" for block in blocks)
         out.append(Statement("typo_blocked", pairs))
         differs = " + ".join(f"CASE WHEN SUBSTR(id_c18, {i}, 1) = SUBSTR(nid, {i}, 1) THEN 0 ELSE 1 END"
                              for i in range(1, 19))
@@ -379,22 +447,26 @@ GROUP BY {', '.join(key_exprs)} HAVING COUNT(*) > 1"""))
             f"(SUBSTR(id_c18, {i}, 1) <> SUBSTR(nid, {i}, 1) AND SUBSTR(id_c18, {i}, 1) = SUBSTR(nid, {i + 1}, 1)"
             f" AND SUBSTR(id_c18, {i + 1}, 1) = SUBSTR(nid, {i}, 1))" for i in range(1, 18))
         out.append(Statement("typo_pairs", f"""
-SELECT q.*, COUNT(*) OVER (PARTITION BY roster, _row) AS matches FROM (
+SELECT q.*, COUNT(*) OVER (PARTITION BY id_c18, name_key) AS matches FROM (
   SELECT b.*, {differs} AS differs, CASE WHEN {swapped} THEN 1 ELSE 0 END AS swapped FROM typo_blocked b) q
 WHERE differs = 1 OR (differs = 2 AND swapped = 1)"""))
-        parts.append(_finding(
-            "id_typo", roster="roster", row="_row", id_=trim_sql("id_raw"), name=trim_sql("name"), region="region_code",
-            suggestion="nid",
-            note="'姓名与登记库中一人相同，身份证号与其' || CASE WHEN differs = 1 THEN '相差一位' ELSE '相邻两位颠倒' END"
-                 " || '：疑为录入错误，请核对（比对仍按原号码进行）'")
-            + " FROM typo_pairs WHERE matches = 1")
+        out.append(Statement("typo_found", f"""
+SELECT c.id_c18, c.name, t.nid, t.region_code, t.differs FROM typo_candidates c
+JOIN typo_pairs t ON t.id_c18 = c.id_c18 AND t.name_key = {name_sql("c.name")} WHERE t.matches = 1"""))
+        for k in rosters:
+            parts.append(_finding(
+                "id_typo", roster=sql_text(k), row="r._row", id_=written_id("r"), name=trim_sql("r.name"),
+                region="t.region_code", suggestion="t.nid",
+                note="'姓名与登记库中一人相同，身份证号与其' || CASE WHEN t.differs = 1 THEN '相差一位' ELSE '相邻两位颠倒' END"
+                     " || '：疑为录入错误，请核对（比对仍按原号码进行）'")
+                + f" FROM {k}_ids r JOIN typo_found t ON t.id_c18 = COALESCE(r.nid, r.id_c18_invalid) AND t.name = r.name")
 
-    out.append(Statement("findings_unsorted", "\nUNION ALL\n".join(parts)))
+    out.append(Statement("findings_unsorted", "\nUNION ALL\n".join(parts), parts=tuple(parts)))
     order = "CASE kind " + " ".join(f"WHEN {sql_text(k)} THEN {i}" for i, k in enumerate(FINDING_KINDS)) + " END"
     out.append(Statement("findings", f"""
 SELECT {', '.join(OUTPUT_COLUMNS)} FROM findings_unsorted
 ORDER BY {order}, programme, region_code, id, roster, row"""))
-    return out
+    return [parsed.statement(k, today) for k in KINDS if k in kinds] + out
 
 
 def _amount_plain(value: Decimal) -> str:
