@@ -4,7 +4,6 @@ materialised (the ID checks of a 10M-row roster are computed once, not once per 
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -12,7 +11,7 @@ from pathlib import Path
 from jixiao.common.ids import area_codes
 from jixiao.comparison.inputs import InputFile, InputUnusable, scientific_id_row, source_sql
 from jixiao.comparison.rules import Rules
-from jixiao.comparison.sql import clean_sql, ids_view, statements
+from jixiao.comparison.sql import clean_sql, ids_view, query_reads, statements
 
 Progress = Callable[[int, int, str], None]  # (step done, steps, what)
 
@@ -85,12 +84,12 @@ def input_verify(spec: InputFile, *, workdir: Path, today: date) -> InputFile:
 def tables_done_with(steps, *, keep: tuple[str, ...]) -> dict[int, list[str]]:
     """After which statement (its index) each statement's table is read no more: dropped then, so the memory limit
     holds what is still needed (a 10M-row comparison spilled to disk and took a quarter longer when every table was
-    kept). A name is taken as read wherever it appears as a word in a later statement."""
+    kept)."""
     last: dict[str, int] = {}
     for i, step in enumerate(steps):
         last[step.name] = i
         for earlier in steps[:i]:
-            if re.search(rf"\b{earlier.name}\b", step.sql):
+            if query_reads(step.sql, earlier.name):
                 last[earlier.name] = i
     out: dict[int, list[str]] = {}
     for name, i in last.items():

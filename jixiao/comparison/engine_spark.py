@@ -15,11 +15,18 @@ from pathlib import Path
 from jixiao.comparison.engine_duckdb import Progress, input_checked, lookup_tables
 from jixiao.comparison.inputs import InputFile, InputUnusable
 from jixiao.comparison.rules import Rules
-from jixiao.comparison.sql import OUTPUT_COLUMNS, statements
+from jixiao.comparison.sql import OUTPUT_COLUMNS, query_reads, statements
 
-# Materialised (cached) between statements: each is read by several later ones (typo_found by one id_typo part
-# per roster: uncached, the blocking joins ran once per roster).
-CACHED_SUFFIXES = ("_ids", "persons", "_paid_ranked", "typo_candidates", "typo_found")
+
+def read_more_than_once(steps) -> set[str]:
+    """The statements read by two or more later statements or findings parts: these Spark materialises. Spark computes an
+    uncached view again for every query that reads it, and the findings are written part by part, so a statement
+    read by several parts (``dead``, ``gone``, ``<programme>_eligible`` …) was recomputed once per part."""
+    readers: dict[str, int] = {}
+    for i, step in enumerate(steps):
+        later = [q for s in steps[i + 1:] for q in (s.parts or (s.sql,))]
+        readers[step.name] = sum(1 for q in later if query_reads(q, step.name))
+    return {name for name, n in readers.items() if n >= 2}
 
 
 def to_spark(sql: str) -> str:
@@ -52,6 +59,7 @@ def compare_on_spark(spark, *, tables: dict[str, str], rules: Rules, year: int, 
         spark.read.parquet(path).createOrReplaceTempView(name)
     kinds = {k for k in tables if k != "area_codes"}
     steps = [s for s in statements(rules, year=year, kinds=kinds, today=today) if s.name != "findings"]
+    materialised = read_more_than_once(steps)
     for i, step in enumerate(steps, start=1):
         if step.name == "findings_unsorted":
             # each part written on its own: Spark ran the union of some twenty joins as one query in time growing
@@ -63,8 +71,13 @@ def compare_on_spark(spark, *, tables: dict[str, str], rules: Rules, year: int, 
                  .write.mode("overwrite" if n == 0 else "append").parquet(findings_path))
         else:
             frame = spark.sql(to_spark(step.sql))
-            if step.name.endswith(CACHED_SUFFIXES):
-                frame = frame.cache()  # computed once, when first needed
+            if step.name in materialised:
+                # computed now and its lineage cut: a view merely cache()d is found again only when a later plan
+                # matches its plan, and Spark failed to match it once the same file's table also sat elsewhere in
+                # the query (each id_typo part after the first recomputed every ID check from the files: 50 s per
+                # part on the 60-person test; the whole test 320 → 50 s this way). Kept in the executors' storage,
+                # memory and disk; on a cluster a lost executor fails the job rather than recomputing
+                frame = frame.localCheckpoint(eager=True)
             frame.createOrReplaceTempView(step.name)
         if progress:
             progress(i, len(steps), step.name)

@@ -14,6 +14,7 @@ as literals (``_text`` quotes them); nothing from the input files is ever part o
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -179,6 +180,12 @@ class Statement:
     name: str
     sql: str
     parts: tuple[str, ...] = ()  # a UNION ALL's branches, for an engine that runs them one by one
+
+
+def query_reads(query: str, name: str) -> bool:
+    """Whether a query reads the statement ``name``: taken as read wherever the name appears as a word (the engines
+    decide by it when a table may be dropped, or must be kept, and the names are chosen so that this holds)."""
+    return re.search(rf"\b{re.escape(name)}\b", query) is not None
 
 
 def level_sql(column: str) -> str:
