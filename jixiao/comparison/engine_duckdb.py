@@ -44,12 +44,24 @@ def load_inputs(con, inputs: dict[str, InputFile], today: date, *, region: str |
         if spec.format == "sheet":
             registered = f"{kind}_arrow"
             con.register(registered, spec.table)
-        source = source_sql(spec, registered=registered)
+        source = source_sql(spec, registered=registered, tolerant=spec.format == "csv" and not _parallel_readable(con, spec))
         if kind == "registry" and region:
             if not region.isdigit():
                 raise ValueError(f"region code {region!r}")
             source = f"SELECT * FROM ({source}) r WHERE STARTS_WITH({clean_sql('region_code')}, '{region}')"
         con.execute(f"CREATE TEMP VIEW {kind} AS {source}")
+
+
+def _parallel_readable(con, spec: InputFile) -> bool:
+    """Whether DuckDB's parallel CSV reader reads the whole file: every row with as many cells as the header. One
+    pass over the file (0.5 s per 3.8M rows here) that spares the single-threaded reader for nearly every file."""
+    import duckdb
+
+    try:
+        con.execute(f"SELECT COUNT(*) FROM ({source_sql(spec)}) s").fetchone()
+    except duckdb.Error:
+        return False
+    return True
 
 
 def input_checked(con, spec: InputFile, view: str | None = None, *, column: str = "id_raw") -> None:

@@ -245,8 +245,11 @@ def _quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def source_sql(spec: InputFile, *, registered: str | None = None) -> str:
-    """A DuckDB SELECT of the file's canonical table: every column of the kind as text, plus ``_row``."""
+def source_sql(spec: InputFile, *, registered: str | None = None, tolerant: bool = False) -> str:
+    """A DuckDB SELECT of the file's canonical table: every column of the kind as text, plus ``_row``.
+    A CSV is read by DuckDB's parallel reader, which refuses a row with fewer or more cells than the header;
+    ``tolerant``: read by the single-threaded reader, which pads such a row with empty cells (it takes about twice
+    as long as the whole comparison on Parquet: the ID checks run in the reading thread)."""
     kind = KINDS[spec.kind]
     if spec.format == "sheet":
         return f"SELECT * FROM {registered}"
@@ -259,9 +262,11 @@ def source_sql(spec: InputFile, *, registered: str | None = None) -> str:
     if spec.format == "parquet":
         return (f"SELECT {', '.join(columns)}, CAST(file_row_number AS BIGINT) + 2 AS _row "
                 f"FROM read_parquet('{path}', file_row_number = true)")
+    padded = ", null_padding = true, parallel = false" if tolerant else ""
+    # ordinality counts records, so a cell holding a line break does not shift the rows after it (as in Excel)
     return (f"SELECT {', '.join(columns)}, CAST(ordinality AS BIGINT) + 1 AS _row "
             f"FROM read_csv('{path}', header = true, all_varchar = true, delim = ',', quote = '\"', escape = '\"', "
-            f"null_padding = true, strict_mode = false) WITH ORDINALITY")
+            f"strict_mode = false{padded}) WITH ORDINALITY")
 
 
 def scientific_id_row(con, table: str, *, column: str = "id_raw") -> tuple[int, str] | None:

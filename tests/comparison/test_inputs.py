@@ -132,3 +132,34 @@ def test_row_numbers_of_a_large_csv_read_in_parallel(tmp_path):
     wrong, total = con.execute(f"SELECT COUNT(*) FILTER (WHERE CAST(id_raw AS BIGINT) + 2 <> _row), COUNT(*) "
                                f"FROM ({source_sql(spec)})").fetchone()
     assert (wrong, total) == (0, 400_000)
+
+
+def test_a_csv_with_short_and_long_rows_and_a_line_break_in_a_cell_is_read_whole(tmp_path):
+    """Rows with fewer or more cells than the header are padded (the parallel reader refuses them, so the file is
+    read by the single-threaded one); a line break inside a quoted cell does not shift the row numbers."""
+    path = tmp_path / "死亡.csv"
+    path.write_text(f'姓名,身份证号,死亡日期\n"乙\n乙",{make_id(seq="301")},2024-01-01\n'
+                    f"甲,{ID},2024-02-03,多出的一格\n丙,{make_id(seq='302')}\n", encoding="utf-8")
+    result = _compare(tmp_path, deaths=path)
+    assert [i["rows"] for i in result.summary["inputs"] if i["kind"] == "deaths"] == [3]
+    (dead,) = [f for f in read_findings(tmp_path / "out" / "findings.csv") if f["类型代码"] == "deceased_active"]
+    assert dead["身份证号"] == ID and dead["说明"].startswith("死亡日期2024-02-03（死亡人员名单第3行）")
+
+
+@pytest.mark.parametrize("short_row", [None, 250_000])
+def test_a_large_csv_is_read_whole_with_or_without_a_short_row_far_down(tmp_path, short_row):
+    """The parallel reader finds a short row only when it reaches it (well past what it samples): the file is then
+    read again by the tolerant reader, and its other rows are unchanged."""
+    from jixiao.comparison import engine_duckdb
+    from jixiao.comparison.inputs import input_open
+
+    path = tmp_path / "死亡.csv"
+    with path.open("w", encoding="utf-8") as out:
+        out.write("姓名,身份证号,死亡日期\n")
+        out.writelines(f"人{i},{i}\n" if i == short_row else f"人{i},{i},2024-01-01\n" for i in range(300_000))
+    con = engine_duckdb.connect(tmp_path)
+    engine_duckdb.load_inputs(con, {"deaths": input_open("deaths", path, workdir=tmp_path)}, TODAY)
+    total, wrong, undated = con.execute(
+        "SELECT COUNT(*), COUNT(*) FILTER (WHERE CAST(id_raw AS BIGINT) + 2 <> _row), "
+        "LIST(id_raw) FILTER (WHERE death_date IS NULL) FROM deaths").fetchone()
+    assert (total, wrong, undated) == (300_000, 0, None if short_row is None else [str(short_row)])
