@@ -248,8 +248,8 @@ def _quoted(name: str) -> str:
 def source_sql(spec: InputFile, *, registered: str | None = None, tolerant: bool = False) -> str:
     """A DuckDB SELECT of the file's canonical table: every column of the kind as text, plus ``_row``.
     A CSV is read by DuckDB's parallel reader, which refuses a row with fewer or more cells than the header;
-    ``tolerant``: read by the single-threaded reader, which pads such a row with empty cells (it takes about twice
-    as long as the whole comparison on Parquet: the ID checks run in the reading thread)."""
+    ``tolerant``: read by the single-threaded reader, which pads such a row with empty cells (slower: the ID checks
+    that follow the reading then run in that one thread too)."""
     kind = KINDS[spec.kind]
     if spec.format == "sheet":
         return f"SELECT * FROM {registered}"
