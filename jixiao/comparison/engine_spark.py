@@ -72,11 +72,10 @@ def compare_on_spark(spark, *, tables: dict[str, str], rules: Rules, year: int, 
         else:
             frame = spark.sql(to_spark(step.sql))
             if step.name in materialised:
-                # computed now and its lineage cut: a view merely cache()d is found again only when a later plan
-                # matches its plan, and Spark failed to match it once the same file's table also sat elsewhere in
-                # the query (each id_typo part after the first recomputed every ID check from the files: 50 s per
-                # part on the 60-person test; the whole test 320 → 50 s this way). Kept in the executors' storage,
-                # memory and disk; on a cluster a lost executor fails the job rather than recomputing
+                # computed now and its lineage cut: a view merely cache()d is used only where a later plan matches
+                # its plan, and in the id_typo parts after the first Spark did not match it (each recomputed every
+                # ID check from the files: 50 s per part on the 60-person test; the test 315 → 58 s this way). Kept
+                # in the executors' memory and disk; on a cluster a lost executor fails the job, no recomputing
                 frame = frame.localCheckpoint(eager=True)
             frame.createOrReplaceTempView(step.name)
         if progress:
