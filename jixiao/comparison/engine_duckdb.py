@@ -54,7 +54,7 @@ def load_inputs(con, inputs: dict[str, InputFile], today: date, *, region: str |
 
 def _parallel_readable(con, spec: InputFile) -> bool:
     """Whether DuckDB's parallel CSV reader reads the whole file: every row with as many cells as the header. One
-    pass over the file (0.5 s per 3.8M rows here) that spares the single-threaded reader for nearly every file."""
+    pass over the file (about 1 s per 3.8M rows here) that spares the single-threaded reader for nearly every file."""
     import duckdb
 
     try:
