@@ -81,9 +81,14 @@ def _check_char_sql(first17: str) -> str:
 
 
 def _check_from_number(number: str) -> str:
-    """The check digit of the 17-digit BIGINT ``number``: its digits by integer division (four times faster than
-    seventeen SUBSTR and CAST). Give it a column, not an expression: the digits read it seventeen times."""
-    total = " + ".join(f"(({number} // {10 ** (16 - i)}) % 10) * {w}" for i, w in enumerate(WEIGHTS))
+    """The check digit of the 17-digit BIGINT ``number``. Σ wₖ·dₖ over its digits dₖ = qₖ − 10·qₖ₊₁ (qₖ = number
+    // 10ᵏ) is Σ (wₖ − 10·wₖ₋₁)·qₖ: sixteen divisions and no remainders, a third cheaper than taking each digit by
+    // and %, and four times cheaper than seventeen SUBSTR and CAST. The coefficients are taken modulo 11 (the sum
+    is), which keeps every term below 10¹⁸. Give it a column, not an expression: the terms read it seventeen times."""
+    weights = [WEIGHTS[16 - k] for k in range(17)]  # k: the power of ten a digit stands for
+    coefficients = [(weights[k] - 10 * (weights[k - 1] if k else 0)) % 11 for k in range(17)]
+    total = " + ".join(f"{number if k == 0 else f'({number} // {10 ** k})'} * {c}"
+                       for k, c in enumerate(coefficients) if c)
     return f"SUBSTR({sql_text(CHECK_CHARS)}, (({total}) % 11) + 1, 1)"
 
 
@@ -125,9 +130,10 @@ def amount_text(column: str) -> str:
 
 def _date_ok_sql(number: str, today: date) -> str:
     """Is the integer YYYYMMDD a real date from 1900-01-01 to ``today``? (What common.ids checks against its set
-    of valid birth dates, by arithmetic: no table, the same on every engine.)"""
+    of valid birth dates, by arithmetic: no table, the same on every engine.) A month other than February has
+    30 + (m + m // 8) % 2 days (31 for 1, 3, 5, 7, 8, 10, 12): an IN list here became a join."""
     y, m, d = f"({number} // 10000)", f"(({number} // 100) % 100)", f"({number} % 100)"
-    days = (f"CASE WHEN {m} IN (1, 3, 5, 7, 8, 10, 12) THEN 31 WHEN {m} IN (4, 6, 9, 11) THEN 30 "
+    days = (f"CASE WHEN {m} <> 2 THEN 30 + ({m} + {m} // 8) % 2 "
             f"WHEN ({y} % 4 = 0 AND {y} % 100 <> 0) OR {y} % 400 = 0 THEN 29 ELSE 28 END")
     return (f"COALESCE({number} BETWEEN 19000101 AND {today:%Y%m%d} AND {m} BETWEEN 1 AND 12 AND {d} >= 1 "
             f"AND {d} <= {days}, FALSE)")
@@ -136,29 +142,35 @@ def _date_ok_sql(number: str, today: date) -> str:
 def ids_view(kind: str, today: date) -> str:
     """The file's rows with their ID as checked: ``id_clean``, ``id_c18`` (the 18-character form before the checks:
     a 15-digit ID upgraded), ``id_problem`` (why it fails, in Chinese) and ``nid`` (the normalised ID, NULL when it
-    fails). A valid ID — nearly every row — is told by the first condition; the reasons are worked out only for the
-    others."""
+    fails). Nearly every cell is already 17 digits and a digit or X: one regex tells it (``id_plain``) and it needs
+    no clean-up; a valid ID — nearly every row — is told by the first condition of ``id_problem``; the reasons are
+    worked out only for the others."""
     clean = clean_sql("id_raw")
     first17 = "(SUBSTR(id_clean, 1, 6) || '19' || SUBSTR(id_clean, 7, 9))"
     check = "SUBSTR(id_c18, 18, 1)"
     return f"""
 WITH s AS (
-  SELECT t.*, {clean} AS id_clean FROM {kind} t
+  SELECT t.*, COALESCE(REGEXP_MATCHES(id_raw, '^[0-9]{{17}}[0-9X]$'), FALSE) AS id_plain FROM {kind} t
+), c AS (
+  SELECT s.*, CASE WHEN id_plain THEN id_raw ELSE {clean} END AS id_clean FROM s
 ), u AS (
-  SELECT s.*,
-    CASE WHEN LENGTH(id_clean) = 18 AND REGEXP_MATCHES(id_clean, '^[0-9]{{17}}[0-9X]$') THEN id_clean
+  SELECT c.*,
+    CASE WHEN id_plain THEN id_clean
+         WHEN LENGTH(id_clean) = 18 AND REGEXP_MATCHES(id_clean, '^[0-9]{{17}}[0-9X]$') THEN id_clean
          WHEN LENGTH(id_clean) = 15 AND REGEXP_MATCHES(id_clean, '^[0-9]{{15}}$')
            THEN {first17} || {_check_char_sql(first17)} END AS id_c18,
-    LENGTH(id_clean) = 15 AS id_upgraded
-  FROM s
+    NOT id_plain AND LENGTH(id_clean) = 15 AS id_upgraded
+  FROM c
 ), w AS (
-  SELECT u.*, a.code IS NOT NULL AS id_area, TRY_CAST(SUBSTR(u.id_c18, 7, 8) AS INTEGER) AS id_born,
-    CASE WHEN NOT u.id_upgraded THEN TRY_CAST(SUBSTR(u.id_c18, 1, 17) AS BIGINT) END AS id_number17
+  SELECT u.*, a.code IS NOT NULL AS id_area, TRY_CAST(SUBSTR(u.id_c18, 1, 17) AS BIGINT) AS id_number17
   FROM u LEFT JOIN area_codes a ON a.code = SUBSTR(u.id_c18, 1, 6)
 ), x AS (
-  SELECT w.*, {_date_ok_sql("id_born", today)} AS id_birth, {_check_from_number("id_number17")} AS id_check FROM w
+  SELECT w.*, CAST((id_number17 // 1000) % 100000000 AS INTEGER) AS id_born, {_check_from_number("id_number17")}
+    AS id_check FROM w
+), y AS (
+  SELECT x.*, {_date_ok_sql("id_born", today)} AS id_birth FROM x
 ), v AS (
-  SELECT x.*,
+  SELECT y.*,
     CASE WHEN id_c18 IS NOT NULL AND id_area AND id_birth
               AND (id_upgraded OR id_check = {check}) THEN NULL
          WHEN id_clean = '' THEN '身份证号为空'
@@ -170,7 +182,7 @@ WITH s AS (
          WHEN NOT id_birth THEN '出生日期“' || SUBSTR(id_c18, 7, 8) || '”不是1900年至今的真实日期'
          ELSE '校验位错误：按前17位计算应为“' || id_check || '”，实际为“' || {check} || '”'
     END AS id_problem
-  FROM x
+  FROM y
 )
 SELECT v.*, CASE WHEN id_problem IS NULL THEN id_c18 END AS nid FROM v"""
 
