@@ -26,10 +26,13 @@ def connect(workdir: Path):
 
 
 def lookup_tables():
-    """``area_codes`` as an Arrow table (the codes ``common.ids`` checks against)."""
+    """``area_codes`` as an Arrow table: the codes ``common.ids`` checks against, as text and as numbers (an ID's
+    first six digits are looked up by number, its first 17 digits being one already)."""
     import pyarrow as pa
 
-    return {"area_codes": pa.table({"code": pa.array(sorted(area_codes()), type=pa.string())})}
+    codes = sorted(area_codes())
+    return {"area_codes": pa.table({"code": pa.array(codes, type=pa.string()),
+                                    "number": pa.array([int(c) for c in codes], type=pa.int64())})}
 
 
 def load_inputs(con, inputs: dict[str, InputFile], today: date, *, region: str | None = None) -> None:
