@@ -110,3 +110,30 @@ def test_xlsx_write_rows_stops_making_rows_when_writing_fails(tmp_path):
         xlsx_write_rows(tmp_path / "out.xlsx", [("甲", ["列"], [10], endless())])
     assert not [t for t in threading.enumerate() if t.name == "xlsx-read-ahead"]
     assert 10 <= len(made) < 20  # the rows ahead, not endlessly many
+
+
+def test_xlsx_text_cells_made_by_sql_read_back_as_written(tmp_path):
+    import duckdb
+    from python_calamine import CalamineWorkbook
+
+    from jixiao.common.safe_files import (
+        xlsx_number_cell_sql,
+        xlsx_row_sql,
+        xlsx_text_cell_sql,
+        xlsx_write_rows,
+    )
+
+    values = ["普通", "a&b<c>d", " 前有空格", "后有空格 ", "\t制表符", "中间\n换行", "控\x01制", "=1+2", "", None]
+    expected = ["普通", "a&b<c>d", " 前有空格", "后有空格 ", "\t制表符", "中间\n换行", "控制", "=1+2", "", ""]
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t (n INTEGER, v VARCHAR)")
+    con.executemany("INSERT INTO t VALUES (?, ?)", list(enumerate(values)))
+    xml = [r[0] for r in con.execute(
+        f"SELECT {xlsx_row_sql([xlsx_number_cell_sql('n'), xlsx_text_cell_sql('v')])} FROM t ORDER BY n").fetchall()]
+    target = tmp_path / "out.xlsx"
+    xlsx_write_rows(target, [("甲", ["序号", "值"], [8, 20], iter(xml))])
+    rows = CalamineWorkbook.from_path(str(target)).get_sheet_by_name("甲").to_python()
+    assert [r[1] for r in rows[1:]] == expected
+    assert [int(r[0]) for r in rows[1:]] == list(range(len(values)))
+    sheet = _sheet_xml(target, 1)
+    assert sheet.count('xml:space="preserve"') == 3  # the cells with whitespace at an end, and only they

@@ -120,17 +120,21 @@ def test_duplicates_are_keyed_per_roster(tmp_path):
     a, b = make_id(seq="701"), make_id(seq="702")
     registry = [person("甲", a), person("乙", b), person("甲", a)]
     rows = [pension(a), pension(a), pension(a, year=YEAR - 1), pension(b)]
+    # the keys as compared: whitespace and full-width forms do not make a row different; a blank department is one
     subsidies = [subsidy(a, "50", "县民政局"), subsidy(a, "50", "县民政局"), subsidy(a, "50", "县人社局"),
-                 subsidy(a, "50", "县民政局", item="其他补助")]
+                 subsidy(a, "50", "县民政局", item="其他补助"), subsidy(a, "50", " 县民政局　", item="城乡居民 养老保险缴费补助"),
+                 subsidy(b, "50", ""), subsidy(b, "50", " ")]
     deaths = [{"姓名": "乙", "身份证号": b, "死亡日期": "2024-01-01"}, {"姓名": "乙", "身份证号": b, "死亡日期": "2024-01-02"}]
     moves = [{"姓名": "甲", "身份证号": a, "迁出日期": "2024-01-01", "迁往地区划代码": "530125002001"},
              {"姓名": "甲", "身份证号": a, "迁出日期": "2024-02-01", "迁往地区划代码": "530125002001"},
              {"姓名": "甲", "身份证号": a, "迁出日期": "2024/1/1", "迁往地区划代码": "530125002001"}]
     _, found = run(tmp_path, registry, pension=rows, subsidy=subsidies, deaths=deaths, moves=moves)
     dups = {(f["名册"], f["行号"]) for f in of(found, "duplicate_person")}
-    assert dups == {("registry", "4"), ("pension", "3"), ("subsidy", "3"), ("deaths", "3"), ("moves", "4")}
-    assert {f["说明"] for f in of(found, "duplicate_person") if f["名册"] == "subsidy"} == {
-        "与第2行重复（身份证号、年度、补助项目、补助部门相同）"}
+    assert dups == {("registry", "4"), ("pension", "3"), ("subsidy", "3"), ("subsidy", "6"), ("subsidy", "8"),
+                    ("deaths", "3"), ("moves", "4")}
+    assert {(f["行号"], f["说明"]) for f in of(found, "duplicate_person") if f["名册"] == "subsidy"} == {
+        ("3", "与第2行重复（身份证号、年度、补助项目、补助部门相同）"), ("6", "与第2行重复（身份证号、年度、补助项目、补助部门相同）"),
+        ("8", "与第7行重复（身份证号、年度、补助项目、补助部门相同）")}
 
 
 def test_assistance_duplicates_by_category_and_start(tmp_path):
