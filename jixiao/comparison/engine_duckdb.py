@@ -99,13 +99,18 @@ def input_verify(spec: InputFile, *, workdir: Path, today: date) -> InputFile:
 def tables_done_with(steps, *, keep: tuple[str, ...]) -> dict[int, list[str]]:
     """After which statement (its index) each statement's table is read no more: dropped then, so the memory limit
     holds what is still needed (a 10M-row comparison spilled to disk and took a quarter longer when every table was
-    kept)."""
+    kept). A statement left a view (``inline``) reads its tables when the statement reading it runs."""
     last: dict[str, int] = {}
+    reads: dict[str, list[str]] = {}
     for i, step in enumerate(steps):
         last[step.name] = i
-        for earlier in steps[:i]:
-            if query_reads(step.sql, earlier.name):
-                last[earlier.name] = i
+        reads[step.name] = [earlier.name for earlier in steps[:i] if query_reads(step.sql, earlier.name)]
+        for name in reads[step.name]:
+            last[name] = i
+    for step in reversed(steps):
+        if step.inline:
+            for name in reads[step.name]:
+                last[name] = max(last[name], last[step.name])
     out: dict[int, list[str]] = {}
     for name, i in last.items():
         if name not in keep:
@@ -115,16 +120,17 @@ def tables_done_with(steps, *, keep: tuple[str, ...]) -> dict[int, list[str]]:
 
 def run(con, *, rules: Rules, year: int, inputs: dict[str, InputFile], today: date,
         progress: Progress | None = None) -> None:
-    """Every statement as a table in ``con``; ``findings`` last. A file that turns out unreadable while it is read
+    """Every statement as a table in ``con`` (one marked ``inline`` as a view); ``findings`` last. A file that turns out unreadable while it is read
     (a malformed CSV, a damaged Parquet file) raises InputUnusable."""
     import duckdb
 
     steps = statements(rules, year=year, kinds=set(inputs), today=today)
     done_with = tables_done_with(steps, keep=("findings",))
+    views = {step.name for step in steps if step.inline}
     for i, step in enumerate(steps, start=1):
         spec = inputs.get(step.name.removesuffix("_ids")) if step.name.endswith("_ids") else None
         try:
-            con.execute(f"CREATE OR REPLACE TEMP TABLE {step.name} AS {step.sql}")
+            con.execute(f"CREATE OR REPLACE TEMP {'VIEW' if step.name in views else 'TABLE'} {step.name} AS {step.sql}")
         except duckdb.Error as exc:
             if spec is None:
                 raise
@@ -132,6 +138,6 @@ def run(con, *, rules: Rules, year: int, inputs: dict[str, InputFile], today: da
         if spec is not None:
             input_checked(con, spec, column="id_written")  # the cell as written wherever it is not a valid ID
         for name in done_with.get(i - 1, ()):
-            con.execute(f"DROP TABLE {name}")
+            con.execute(f"DROP {'VIEW' if name in views else 'TABLE'} {name}")
         if progress:
             progress(i, len(steps), step.name)

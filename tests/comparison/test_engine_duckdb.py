@@ -13,6 +13,13 @@ def test_each_table_is_dropped_after_its_last_reader():
     assert tables_done_with(steps, keep=("findings",)) == {1: ["a_ids"], 3: ["b"], 4: ["c", "d"]}
 
 
+def test_what_a_view_reads_is_kept_until_the_view_is_read():
+    steps = [Statement("a", "SELECT 1"), Statement("b", "SELECT 2"), Statement("u", "SELECT * FROM a", inline=True),
+             Statement("v", "SELECT * FROM u, b", inline=True), Statement("c", "SELECT 3"),
+             Statement("findings", "SELECT * FROM v, c")]
+    assert tables_done_with(steps, keep=("findings",)) == {5: ["a", "b", "u", "v", "c"]}
+
+
 def test_after_a_run_only_the_findings_are_left(tmp_path):
     from jixiao.comparison.inputs import input_open
 
@@ -25,4 +32,6 @@ def test_after_a_run_only_the_findings_are_left(tmp_path):
     engine_duckdb.run(con, rules=rules_load(), year=YEAR, inputs=inputs, today=TODAY)
     tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
     assert tables == {"findings", "area_codes"}
+    views = {r[0] for r in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
+    assert views == {"registry", "deaths"}  # the input files; findings_unsorted, a view, is gone
     assert con.execute("SELECT kind FROM findings").fetchall() == [("deceased_active",)]
