@@ -8,7 +8,8 @@ moves; ~0.5 % of roster IDs mistyped (a digit changed or two swapped), some rows
 Then, for each format, in the same run and each as a separate process:
 - baseline: a bare DuckDB read of the same files (the registry into a table) plus one ID join per roster;
 - ``jixiao compare --year 2024`` with every roster, everything included (checks, SQL, findings.csv, .xlsx, summary).
-Peak memory is the largest resident size of the process tree, sampled every 50 ms.
+Peak memory is the largest resident size of the process tree, sampled every 50 ms. Each is run --repeat times,
+alternating; the figures are the medians (and the largest peak).
 Goals: compare ≤ 1.5 × baseline; < 15 s on Parquet; peak memory < 4 GB.
 """
 
@@ -18,6 +19,7 @@ import argparse
 import json
 import os
 import platform
+import statistics
 import sys
 import tempfile
 import time
@@ -171,6 +173,9 @@ def main() -> None:
     parser.add_argument("--formats", default="csv,parquet")
     parser.add_argument("--engine", default="duckdb", choices=["duckdb", "spark"])
     parser.add_argument("--folder", type=Path, help="data folder (default: under the temp folder, kept and reused)")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="runs of each, alternating (default 3): this machine's speed drifts by a fifth from minute "
+                             "to minute, so the figures are the medians, with every run printed")
     args = parser.parse_args()
     folder = args.folder or Path(tempfile.gettempdir()) / f"jixiao-bench-compare-{args.persons}-{args.roster_rows}"
     print(f"机器 / machine: {platform.processor() or platform.machine()}, nproc {os.cpu_count()}, Python "
@@ -187,19 +192,26 @@ def main() -> None:
     env["PYTHONPATH"] = os.pathsep.join([str(Path(__file__).resolve().parents[1]), env.get("PYTHONPATH", "")])
     results = []
     for fmt in args.formats.split(","):
-        base_s, base_mb, _ = measure([sys.executable, "-c", BASELINE, str(folder), fmt], env)
         rosters = [a for kind in SHARES for a in ("--roster", f"{kind}={folder / (kind + '.' + fmt)}")]
-        with tempfile.TemporaryDirectory() as out_dir:
-            command = [sys.executable, "-m", "jixiao", "compare", "--year", "2024", "--registry",
-                       str(folder / f"registry.{fmt}"), *rosters, "--out", str(Path(out_dir) / "out"),
-                       "--engine", args.engine]
-            run_s, run_mb, _ = measure(command, env, ok_codes=(0, 1))  # 1: findings written
-            summary = json.loads((Path(out_dir) / "out" / "summary.json").read_text(encoding="utf-8"))
+        bases, runs = [], []
+        for _ in range(max(1, args.repeat)):
+            bases.append(measure([sys.executable, "-c", BASELINE, str(folder), fmt], env)[:2])
+            with tempfile.TemporaryDirectory() as out_dir:
+                command = [sys.executable, "-m", "jixiao", "compare", "--year", "2024", "--registry",
+                           str(folder / f"registry.{fmt}"), *rosters, "--out", str(Path(out_dir) / "out"),
+                           "--engine", args.engine]
+                runs.append(measure(command, env, ok_codes=(0, 1))[:2])  # 1: findings written
+                summary = json.loads((Path(out_dir) / "out" / "summary.json").read_text(encoding="utf-8"))
+            print(f"[{fmt}] 第{len(runs)}次：基线 {bases[-1][0]:.2f} s，compare {runs[-1][0]:.2f} s，"
+                  f"分步 {summary['seconds']}")
+        base_s, run_s = statistics.median(b for b, _ in bases), statistics.median(r for r, _ in runs)
+        base_mb, run_mb = max(m for _, m in bases), max(m for _, m in runs)
         ratio = run_s / base_s
         results.append((fmt, base_s, base_mb, run_s, run_mb, ratio, summary))
-        print(f"[{fmt}] 基线（DuckDB 读取 + 每个名册一次按身份证号连接）{base_s:.2f} s，峰值 {base_mb:.0f} MB")
-        print(f"[{fmt}] jixiao compare（{args.engine}）{run_s:.2f} s，峰值 {run_mb:.0f} MB，倍数 {ratio:.2f}；"
-              f"发现 {summary['counts']['total']:,} 条；分步 {summary['seconds']}")
+        print(f"[{fmt}] 基线（DuckDB 读取 + 每个名册一次按身份证号连接）中位数 {base_s:.2f} s（最短 "
+              f"{min(b for b, _ in bases):.2f}），峰值 {base_mb:.0f} MB")
+        print(f"[{fmt}] jixiao compare（{args.engine}）中位数 {run_s:.2f} s（最短 {min(r for r, _ in runs):.2f}），"
+              f"峰值 {run_mb:.0f} MB，倍数 {ratio:.2f}；发现 {summary['counts']['total']:,} 条")
     print()
     print("| 格式 | 基线 s | compare s | 倍数 | 峰值内存 MB | 发现 |")
     print("|---|---:|---:|---:|---:|---:|")

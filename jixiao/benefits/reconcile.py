@@ -60,7 +60,7 @@ def return_match(path: Path, payments, *, workdir: Path, today: date, batch_labe
     con = engine_duckdb.connect(workdir)
     try:
         engine_duckdb.load_inputs(con, {KIND: spec}, today)
-        con.execute(f"CREATE TEMP TABLE {KIND}_ids AS {ids_view(KIND, today)}")
+        engine_duckdb.input_read(con, spec, f"CREATE TEMP TABLE {KIND}_ids AS {ids_view(KIND, today)}")
         engine_duckdb.input_checked(con, spec)
         con.register("payments_arrow", payments)
         con.execute("CREATE TEMP TABLE payments AS SELECT * FROM payments_arrow")

@@ -36,8 +36,13 @@ def lookup_tables():
 
 
 def load_inputs(con, inputs: dict[str, InputFile], today: date, *, region: str | None = None) -> None:
-    """The lookup tables, and one view per input file (read once, by the statement that checks its IDs).
-    ``region``: only the registry persons whose 户籍地区划代码 begins with it (the rosters are read whole)."""
+    """The lookup tables, and one view per input file (read once, by the statement that checks its IDs: run it with
+    ``input_read``). ``region``: only the registry persons whose 户籍地区划代码 begins with it (the rosters are read
+    whole)."""
+    import duckdb
+
+    if region is not None and not region.isdigit():
+        raise ValueError(f"region code {region!r}")
     for name, table in lookup_tables().items():
         con.register(f"{name}_arrow", table)
         con.execute(f"CREATE TEMP TABLE {name} AS SELECT * FROM {name}_arrow")
@@ -47,24 +52,38 @@ def load_inputs(con, inputs: dict[str, InputFile], today: date, *, region: str |
         if spec.format == "sheet":
             registered = f"{kind}_arrow"
             con.register(registered, spec.table)
-        source = source_sql(spec, registered=registered, tolerant=spec.format == "csv" and not _parallel_readable(con, spec))
-        if kind == "registry" and region:
-            if not region.isdigit():
-                raise ValueError(f"region code {region!r}")
-            source = f"SELECT * FROM ({source}) r WHERE STARTS_WITH({clean_sql('region_code')}, '{region}')"
-        con.execute(f"CREATE TEMP VIEW {kind} AS {source}")
+
+        def view(tolerant: bool, spec=spec, registered=registered) -> str:
+            source = source_sql(spec, registered=registered, tolerant=tolerant)
+            if spec.kind == "registry" and region:
+                source = f"SELECT * FROM ({source}) r WHERE STARTS_WITH({clean_sql('region_code')}, '{region}')"
+            return source
+
+        spec.fallback_view = view(True) if spec.format == "csv" else ""
+        try:
+            con.execute(f"CREATE TEMP VIEW {kind} AS {view(False)}")
+        except duckdb.Error:  # a small file is sniffed whole here: a short row is found now, not when it is read
+            if not spec.fallback_view:
+                raise
+            con.execute(f"CREATE TEMP VIEW {kind} AS {spec.fallback_view}")
+            spec.fallback_view = ""
 
 
-def _parallel_readable(con, spec: InputFile) -> bool:
-    """Whether DuckDB's parallel CSV reader reads the whole file: every row with as many cells as the header. One
-    pass over the file (about 1 s per 3.8M rows here) that spares the single-threaded reader for nearly every file."""
+def input_read(con, spec: InputFile, statement: str) -> None:
+    """Run ``statement``, the first to read the file's view. A CSV the parallel reader refuses (a row with fewer or
+    more cells than the header, …) is then read by the single-threaded, tolerant one: the view replaced and the
+    statement run again. Nearly every file reads in parallel, and finding out by trying costs nothing (a pass to
+    count the rows first took 2.4 s of a 10M-row comparison). Raises duckdb.Error when neither reads it."""
     import duckdb
 
     try:
-        con.execute(f"SELECT COUNT(*) FROM ({source_sql(spec)}) s").fetchone()
+        con.execute(statement)
     except duckdb.Error:
-        return False
-    return True
+        if not spec.fallback_view:
+            raise
+        fallback, spec.fallback_view = spec.fallback_view, ""
+        con.execute(f"CREATE OR REPLACE TEMP VIEW {spec.kind} AS {fallback}")
+        con.execute(statement)
 
 
 def input_checked(con, spec: InputFile, view: str | None = None, *, column: str = "id_raw") -> None:
@@ -87,7 +106,7 @@ def input_verify(spec: InputFile, *, workdir: Path, today: date) -> InputFile:
     try:
         load_inputs(con, {spec.kind: spec}, today)
         try:
-            con.execute(f"CREATE TEMP TABLE {spec.kind}_ids AS {ids_view(spec.kind, today)}")
+            input_read(con, spec, f"CREATE TEMP TABLE {spec.kind}_ids AS {ids_view(spec.kind, today)}")
         except duckdb.Error as exc:
             raise InputUnusable(f"无法读取{spec.label}：{str(exc).splitlines()[0][:300]}") from None
         input_checked(con, spec)
@@ -129,8 +148,12 @@ def run(con, *, rules: Rules, year: int, inputs: dict[str, InputFile], today: da
     views = {step.name for step in steps if step.inline}
     for i, step in enumerate(steps, start=1):
         spec = inputs.get(step.name.removesuffix("_ids")) if step.name.endswith("_ids") else None
+        create = f"CREATE OR REPLACE TEMP {'VIEW' if step.name in views else 'TABLE'} {step.name} AS {step.sql}"
         try:
-            con.execute(f"CREATE OR REPLACE TEMP {'VIEW' if step.name in views else 'TABLE'} {step.name} AS {step.sql}")
+            if spec is not None:
+                input_read(con, spec, create)
+            else:
+                con.execute(create)
         except duckdb.Error as exc:
             if spec is None:
                 raise

@@ -12,7 +12,7 @@ import os
 from datetime import date
 from pathlib import Path
 
-from jixiao.comparison.engine_duckdb import Progress, input_checked, lookup_tables
+from jixiao.comparison.engine_duckdb import Progress, input_checked, input_read, lookup_tables
 from jixiao.comparison.inputs import InputFile, InputUnusable
 from jixiao.comparison.rules import Rules
 from jixiao.comparison.sql import OUTPUT_COLUMNS, query_reads, statements
@@ -97,7 +97,7 @@ def run(con, *, work: Path, rules: Rules, year: int, inputs: dict[str, InputFile
     for kind, spec in inputs.items():
         target = folder / f"{kind}.parquet"
         try:
-            con.execute(f"COPY (SELECT * FROM {kind}) TO '{target}' (FORMAT PARQUET)")
+            input_read(con, spec, f"COPY (SELECT * FROM {kind}) TO '{target}' (FORMAT PARQUET)")
         except duckdb.Error as exc:
             raise InputUnusable(f"无法读取{spec.label}：{str(exc).splitlines()[0][:300]}") from None
         con.execute(f"CREATE OR REPLACE TEMP VIEW {kind}_ids AS SELECT * FROM read_parquet('{target}')")

@@ -15,6 +15,7 @@ from __future__ import annotations
 import codecs
 import csv
 import hashlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,6 +46,9 @@ class InputFile:
     rows: int | None = None  # data rows, once counted
     sha256: str = ""
     header_row: int = 1
+    # a CSV's view read by DuckDB's tolerant reader, put in place by ``engine_duckdb.input_read`` when the parallel
+    # reader refuses the file; '' once used, and for every other file
+    fallback_view: str = ""
 
     @property
     def label(self) -> str:
@@ -202,17 +206,21 @@ def input_open(kind: str, path, *, workdir: Path) -> InputFile:
             check_file_size(path, limits.roster_max_bytes, what="名册文件")
         except FileRefused as exc:
             raise InputUnusable(f"{label}：{exc.reason}") from None
-    spec.sha256 = _sha256(path)
-    if spec.format == "sheet":
-        _open_sheet(spec)
-    elif spec.format == "csv":
-        spec.encoding = _csv_encoding(path, label)
-        header = _csv_header(path, spec.encoding, label)
-        positions = _match(KINDS[kind], header, label)
-        spec.columns = {key: header[i] for key, i in positions.items()}
-        spec.read_path = _recode(path, workdir) if spec.encoding == "gb18030" else path
-    else:
-        spec.columns = _parquet_columns(spec, label)
+    # the checksum taken in a second thread while the file is checked (hashlib lets go of the GIL: on a 633 MB CSV
+    # the hash and the decoding that decides the encoding then overlap)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sha256") as pool:
+        digest = pool.submit(_sha256, path)
+        if spec.format == "sheet":
+            _open_sheet(spec)
+        elif spec.format == "csv":
+            spec.encoding = _csv_encoding(path, label)
+            header = _csv_header(path, spec.encoding, label)
+            positions = _match(KINDS[kind], header, label)
+            spec.columns = {key: header[i] for key, i in positions.items()}
+            spec.read_path = _recode(path, workdir) if spec.encoding == "gb18030" else path
+        else:
+            spec.columns = _parquet_columns(spec, label)
+        spec.sha256 = digest.result()
     return spec
 
 

@@ -187,7 +187,11 @@ def _execute(con, steps, inputs: dict[str, InputFile], progress) -> None:
         # (a CSV is read whole again by its checks: it is materialised)
         as_view = spec is not None and spec.format != "csv" and readers[step.name] <= 1
         try:
-            con.execute(f"CREATE OR REPLACE TEMP {'VIEW' if as_view else 'TABLE'} {step.name} AS {step.sql}")
+            create = f"CREATE OR REPLACE TEMP {'VIEW' if as_view else 'TABLE'} {step.name} AS {step.sql}"
+            if spec is not None:
+                engine_duckdb.input_read(con, spec, create)
+            else:
+                con.execute(create)
             if spec is not None:
                 engine_duckdb.input_checked(con, spec, view=kind if as_view else None)
         except duckdb.Error as exc:

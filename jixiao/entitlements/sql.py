@@ -8,12 +8,12 @@ in Python and nothing from the input files is ever part of the SQL text."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from jixiao.comparison.kinds import KINDS
 from jixiao.comparison.sql import (
+    Statement,
     amount_text,
     clean_sql,
     date_sql,
@@ -46,12 +46,6 @@ REASONS = {
 }
 OUTPUT_COLUMNS = ("id", "name", "county_code", "region_code", "amount", "city", "county", "reason", "reason_zh",
                   "note", "mode", "account_kind", "account", "bank_name", "source_row")
-
-
-@dataclass(frozen=True)
-class Statement:
-    name: str
-    sql: str
 
 
 def _literal(value) -> str:
