@@ -13,6 +13,7 @@ from jixiao.common.safe_files import (
     FORMULA_TRIGGERS,
     xlsx_number_cell_sql,
     xlsx_row_sql,
+    xlsx_shared_cell_sql,
     xlsx_text_cell_sql,
     xlsx_write_rows,
 )
@@ -53,7 +54,13 @@ def write_xlsx(con, target: Path) -> dict[str, int]:
     order = list(HEADERS)
     widths = {"kind": 16, "kind_zh": 16, "programme": 9, "roster": 10, "row": 7, "id": 21, "name": 10,
               "region_code": 15, "suggestion": 21, "note": 70}
-    row_xml = xlsx_row_sql([xlsx_number_cell_sql(c) if c == "row" else xlsx_text_cell_sql(c) for c in order])
+    # the columns of few values (kind, its name, programme, roster) as shared strings: a fifth of the sheet XML
+    repeated = ("kind", "kind_zh", "programme", "roster")
+    shared = [v for (v,) in con.execute(
+        "SELECT DISTINCT v FROM (" + " UNION ALL ".join(f"SELECT {c} AS v FROM findings" for c in repeated)
+        + ") c WHERE v <> '' ORDER BY v LIMIT 1000").fetchall()]
+    row_xml = xlsx_row_sql([xlsx_number_cell_sql(c) if c == "row" else
+                            xlsx_shared_cell_sql(c, shared) if c in repeated else xlsx_text_cell_sql(c) for c in order])
     # each finding's row made once: it appears on its kind's sheet and, for a person, on the 走访清单
     con.execute("CREATE OR REPLACE TEMP TABLE findings_xml AS SELECT kind, region_code, id, programme, roster, row, "
                 f"{row_xml} AS x FROM findings")
@@ -74,7 +81,7 @@ def write_xlsx(con, target: Path) -> dict[str, int]:
             yield utf8_values(batch.column(0))
 
     xlsx_write_rows(target, [(title, [HEADERS[k] for k in order], [widths[k] for k in order], chunks(where, order_by))
-                             for title, where, order_by in queries])
+                             for title, where, order_by in queries], shared=shared)
     con.execute("DROP TABLE findings_xml")
     return left_out
 

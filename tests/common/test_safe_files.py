@@ -137,3 +137,24 @@ def test_xlsx_text_cells_made_by_sql_read_back_as_written(tmp_path):
     assert [int(r[0]) for r in rows[1:]] == list(range(len(values)))
     sheet = _sheet_xml(target, 1)
     assert sheet.count('xml:space="preserve"') == 3  # the cells with whitespace at an end, and only they
+
+
+def test_xlsx_shared_cells_read_back_and_other_values_stay_inline(tmp_path):
+    import duckdb
+    from python_calamine import CalamineWorkbook
+
+    from jixiao.common.safe_files import xlsx_row_sql, xlsx_shared_cell_sql, xlsx_write_rows
+
+    shared = ["pension", "符合条件未参保", "O'Brien & <甲>"]
+    values = ["pension", "符合条件未参保", "O'Brien & <甲>", "不在表中", "", None, "pension"]
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t (n INTEGER, v VARCHAR)")
+    con.executemany("INSERT INTO t VALUES (?, ?)", list(enumerate(values)))
+    xml = [r[0] for r in con.execute(f"SELECT {xlsx_row_sql([xlsx_shared_cell_sql('v', shared)])} FROM t ORDER BY n")
+           .fetchall()]
+    target = tmp_path / "out.xlsx"
+    xlsx_write_rows(target, [("甲", ["值"], [20], iter(xml))], shared=shared)
+    rows = CalamineWorkbook.from_path(str(target)).get_sheet_by_name("甲").to_python()
+    assert [r[0] for r in rows[1:]] == ["pension", "符合条件未参保", "O'Brien & <甲>", "不在表中", "", "", "pension"]
+    sheet = _sheet_xml(target, 1)
+    assert sheet.count('t="s"') == 4 and sheet.count("inlineStr") == 2  # the header and 不在表中
