@@ -139,7 +139,8 @@ def tables_done_with(steps, *, keep: tuple[str, ...]) -> dict[int, list[str]]:
 
 def run(con, *, rules: Rules, year: int, inputs: dict[str, InputFile], today: date,
         progress: Progress | None = None) -> None:
-    """Every statement as a table in ``con`` (one marked ``inline`` as a view); ``findings`` last. A file that turns out unreadable while it is read
+    """Every statement as a table in ``con`` (one marked ``inline`` as a view); ``findings`` last, a plain table
+    rather than TEMP, so that ``output`` can read it from a second connection too. A file that turns out unreadable while it is read
     (a malformed CSV, a damaged Parquet file) raises InputUnusable."""
     import duckdb
 
@@ -148,7 +149,8 @@ def run(con, *, rules: Rules, year: int, inputs: dict[str, InputFile], today: da
     views = {step.name for step in steps if step.inline}
     for i, step in enumerate(steps, start=1):
         spec = inputs.get(step.name.removesuffix("_ids")) if step.name.endswith("_ids") else None
-        create = f"CREATE OR REPLACE TEMP {'VIEW' if step.name in views else 'TABLE'} {step.name} AS {step.sql}"
+        kind = "VIEW" if step.name in views else "TABLE"
+        create = f"CREATE OR REPLACE {'' if step.name == 'findings' else 'TEMP '}{kind} {step.name} AS {step.sql}"
         try:
             if spec is not None:
                 input_read(con, spec, create)

@@ -115,5 +115,5 @@ def run(con, *, work: Path, rules: Rules, year: int, inputs: dict[str, InputFile
                      progress=progress)
     order = next(s for s in statements(rules, year=year, kinds=set(inputs), today=today) if s.name == "findings")
     sort = order.sql.split("ORDER BY", 1)[1]
-    con.execute(f"CREATE OR REPLACE TEMP TABLE findings AS SELECT {', '.join(OUTPUT_COLUMNS)} "
+    con.execute(f"CREATE OR REPLACE TABLE findings AS SELECT {', '.join(OUTPUT_COLUMNS)} "
                 f"FROM read_parquet('{findings}/*.parquet') ORDER BY {sort}")

@@ -47,6 +47,23 @@ def write_csv(con, target: Path) -> None:
     body.unlink()
 
 
+def write_csv_and_xlsx(con, folder: Path) -> dict[str, int]:
+    """findings.csv and findings.xlsx into ``folder`` at the same time: the CSV by the engine on a second connection
+    (``findings`` is a plain table, which it sees) while the workbook is made — whose zlib, slower than the rows it
+    is fed, leaves the other core waiting. Returns ``write_xlsx``'s rows left out."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    second = con.cursor()
+    try:
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="findings-csv") as pool:
+            written = pool.submit(write_csv, second, folder / "findings.csv")
+            left_out = write_xlsx(con, folder / "findings.xlsx")
+            written.result()
+    finally:
+        second.close()
+    return left_out
+
+
 def write_xlsx(con, target: Path) -> dict[str, int]:
     """findings.xlsx: one sheet per kind (in the table's order) and 走访清单. The rows are made as sheet XML by the
     engine and zipped (``common.safe_files.xlsx_write_rows``: text as inline strings, never a formula). Returns

@@ -95,8 +95,7 @@ def compare(*, year: int, registry: Path | InputFile, rosters: dict[str, Path], 
             t = time.perf_counter()
             staged = work / "out"
             staged.mkdir()
-            output.write_csv(con, staged / "findings.csv")
-            left_out = output.write_xlsx(con, staged / "findings.xlsx")
+            left_out = output.write_csv_and_xlsx(con, staged)
             counts = output.summary_counts(con)
             if keep_parquet:
                 output.write_parquet(con, staged / "findings.parquet")
