@@ -61,12 +61,26 @@ def load_inputs(con, inputs: dict[str, InputFile], today: date, *, region: str |
 
         spec.fallback_view = view(True) if spec.format == "csv" else ""
         try:
-            con.execute(f"CREATE TEMP VIEW {kind} AS {view(False)}")
-        except duckdb.Error:  # a small file is sniffed whole here: a short row is found now, not when it is read
-            if not spec.fallback_view:
-                raise
-            con.execute(f"CREATE TEMP VIEW {kind} AS {spec.fallback_view}")
-            spec.fallback_view = ""
+            try:
+                con.execute(f"CREATE TEMP VIEW {kind} AS {view(False)}")
+            except duckdb.Error:  # a small file is sniffed whole here: a short row is found now, not when it is read
+                if not spec.fallback_view:
+                    raise
+                con.execute(f"CREATE TEMP VIEW {kind} AS {spec.fallback_view}")
+                spec.fallback_view = ""
+        except duckdb.Error as exc:
+            raise input_unreadable(spec, exc) from None
+
+
+def input_unreadable(spec: InputFile, exc: Exception) -> InputUnusable:
+    """What the user reads when the engine cannot read a file: its first line, the file named as the user knows it
+    (never the folder the server keeps it in)."""
+    detail = str(exc).splitlines()[0][:300] if str(exc) else type(exc).__name__
+    for path in {str(spec.path), str(spec.read_path or spec.path)}:
+        detail = detail.replace(path, spec.path.name)
+    if "sniffing" in detail:
+        detail = "无法识别 CSV 的格式（请检查引号是否成对、各列是否用英文逗号分隔）；" + detail
+    return InputUnusable(f"无法读取{spec.label}：{detail}")
 
 
 def input_read(con, spec: InputFile, statement: str) -> None:
@@ -108,7 +122,7 @@ def input_verify(spec: InputFile, *, workdir: Path, today: date) -> InputFile:
         try:
             input_read(con, spec, f"CREATE TEMP TABLE {spec.kind}_ids AS {ids_view(spec.kind, today)}")
         except duckdb.Error as exc:
-            raise InputUnusable(f"无法读取{spec.label}：{str(exc).splitlines()[0][:300]}") from None
+            raise input_unreadable(spec, exc) from None
         input_checked(con, spec)
     finally:
         con.close()
@@ -159,7 +173,7 @@ def run(con, *, rules: Rules, year: int, inputs: dict[str, InputFile], today: da
         except duckdb.Error as exc:
             if spec is None:
                 raise
-            raise InputUnusable(f"无法读取{spec.label}：{str(exc).splitlines()[0][:300]}") from None
+            raise input_unreadable(spec, exc) from None
         if spec is not None:
             input_checked(con, spec, column="id_written")  # the cell as written wherever it is not a valid ID
         for name in done_with.get(i - 1, ()):

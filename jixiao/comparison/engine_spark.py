@@ -12,7 +12,13 @@ import os
 from datetime import date
 from pathlib import Path
 
-from jixiao.comparison.engine_duckdb import Progress, input_checked, input_read, lookup_tables
+from jixiao.comparison.engine_duckdb import (
+    Progress,
+    input_checked,
+    input_read,
+    input_unreadable,
+    lookup_tables,
+)
 from jixiao.comparison.inputs import InputFile, InputUnusable
 from jixiao.comparison.rules import Rules
 from jixiao.comparison.sql import OUTPUT_COLUMNS, query_reads, statements
@@ -99,7 +105,7 @@ def run(con, *, work: Path, rules: Rules, year: int, inputs: dict[str, InputFile
         try:
             input_read(con, spec, f"COPY (SELECT * FROM {kind}) TO '{target}' (FORMAT PARQUET)")
         except duckdb.Error as exc:
-            raise InputUnusable(f"无法读取{spec.label}：{str(exc).splitlines()[0][:300]}") from None
+            raise input_unreadable(spec, exc) from None
         con.execute(f"CREATE OR REPLACE TEMP VIEW {kind}_ids AS SELECT * FROM read_parquet('{target}')")
         input_checked(con, spec)
         con.execute(f"DROP VIEW {kind}_ids")

@@ -197,7 +197,7 @@ def _execute(con, steps, inputs: dict[str, InputFile], progress) -> None:
         except duckdb.Error as exc:
             if spec is None:
                 raise
-            raise InputUnusable(f"无法读取{spec.label}：{str(exc).splitlines()[0][:300]}") from None
+            raise engine_duckdb.input_unreadable(spec, exc) from None
         if as_view:
             views.add(step.name)
         for name in done_with.get(i - 1, ()):

@@ -69,6 +69,7 @@ def test_a_numeric_id_column_in_parquet_is_refused(tmp_path):
     ("坏.parquet", b"PAR1 not really", "无法读取死亡人员名单（坏.parquet）：不是有效的 Parquet 文件"),
     ("坏.csv", "姓名,身份证号,死亡日期\n".encode() + bytes([0xFF, 0xFE, 0x81]) * 3, "编码无法识别"),
     ("坏.txt", b"x", "格式“.txt”不支持"),
+    ("坏.csv", '姓名,身份证号,死亡日期\n"甲\n'.encode(), "无法读取死亡人员名单（坏.csv）：无法识别 CSV 的格式"),
 ])
 def test_an_unreadable_file_is_refused(tmp_path, name, content, message):
     path = tmp_path / name

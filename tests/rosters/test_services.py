@@ -60,6 +60,17 @@ def test_upload_keeps_the_file_with_its_checksum_and_refuses_a_file_missing_a_co
         upload(reg.world.users["village_yl"], "deaths", DEATHS)  # villages walk the lists; they do not upload
 
 
+def test_upload_refuses_a_csv_no_reader_can_make_out_naming_the_file_not_the_servers_folder(reg):
+    county = reg.world.users["county_yl"]
+    unclosed = SimpleUploadedFile("死亡.csv", '姓名,身份证号,死亡日期\n"甲\n'.encode())
+    with pytest.raises(services.RosterInvalid) as refused:
+        services.roster_upload(actor=county, kind="deaths", upload=unclosed)
+    message = str(refused.value)
+    assert message.startswith("无法读取死亡人员名单（死亡.csv）：无法识别 CSV 的格式")
+    assert str(storage.staging_folder()) not in message and "/" not in message
+    assert RosterFile.objects.count() == 0
+
+
 def test_a_list_of_beneficiaries_is_kept_for_cycles_but_not_compared(reg, run_jobs_here):
     county = reg.world.users["county_yl"]
     listed = upload(county, "beneficiaries", [{"姓名": "甲", "身份证号": UNINSURED, "金额(元)": "300"}])
