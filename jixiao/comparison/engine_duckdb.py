@@ -154,8 +154,8 @@ def tables_done_with(steps, *, keep: tuple[str, ...]) -> dict[int, list[str]]:
 def run(con, *, rules: Rules, year: int, inputs: dict[str, InputFile], today: date,
         progress: Progress | None = None) -> None:
     """Every statement as a table in ``con`` (one marked ``inline`` as a view); ``findings`` last, a plain table
-    rather than TEMP, so that ``output`` can read it from a second connection too. A file that turns out unreadable while it is read
-    (a malformed CSV, a damaged Parquet file) raises InputUnusable."""
+    rather than TEMP, so that ``output`` can read it from a second connection too. A file that turns out unreadable
+    while it is read (a malformed CSV, a damaged Parquet file) raises InputUnusable."""
     import duckdb
 
     steps = statements(rules, year=year, kinds=set(inputs), today=today)
